@@ -1,0 +1,93 @@
+"""Account forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from ..extensions import db
+from ..models import User
+from ..passwords import MAX_LENGTH, MIN_LENGTH
+
+PASSWORD_HINT = f"At least {MIN_LENGTH} characters. A long phrase is easier to remember than symbols."
+
+
+def normalise_email(value: str | None) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return (value or "").strip().lower()
+
+
+def password_field(label: str = "Password") -> PasswordField:
+    """A password input with the length policy and a clear message."""
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message="Please choose a password."),
+            Length(
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
+                message=f"Your password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.",
+            ),
+        ],
+        description=PASSWORD_HINT,
+    )
+
+
+class AccountForm(FlaskForm):
+    """Name, email and a confirmed password: shared by sign-up and joining by invite."""
+
+    name = StringField(
+        "Name",
+        validators=[DataRequired(message="Please enter your name."), Length(max=120, message="Please keep your name under 120 characters.")],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired(message="Please enter your email address."),
+            Length(max=254, message="That email address is too long."),
+            Email(message="Please enter a valid email address, like name@example.org.", check_deliverability=False),
+        ],
+        filters=[normalise_email],
+    )
+    password = password_field()
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[
+            DataRequired(message="Please type your password again."),
+            EqualTo("password", message="The two passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Create account")
+
+    def validate_email(self, field) -> None:
+        """Refuse an email that already has an account."""
+        taken = db.session.scalar(db.select(User.id).where(User.email == field.data))
+        if taken is not None:
+            raise ValidationError("An account with this email already exists. Log in instead.")
+
+    def validate_password(self, field) -> None:
+        """Refuse a password that is just the email address."""
+        if self.email.data and field.data and field.data.strip().lower() == self.email.data:
+            raise ValidationError("Your password must not be your email address.")
+
+
+class LoginForm(FlaskForm):
+    """Email and password."""
+
+    email = EmailField(
+        "Email",
+        validators=[DataRequired(message="Please enter your email address."), Length(max=254)],
+        filters=[normalise_email],
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(message="Please enter your password."), Length(max=MAX_LENGTH)]
+    )
+    submit = SubmitField("Log in")
+
+
+class EmptyForm(FlaskForm):
+    """A CSRF-protected form with only a button (logout, join)."""
+
+    submit = SubmitField("Submit")

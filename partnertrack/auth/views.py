@@ -1,0 +1,76 @@
+"""Sign-up, login and logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from ..extensions import db, limiter
+from ..models import User
+from ..passwords import burn_time, check_password
+from .accounts import create_user, safe_next, start_session
+from .forms import AccountForm, EmptyForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_limit() -> str:
+    """The configured login rate limit (per address)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Rate-limit key per account, so spreading guesses over addresses does not help."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Therapist sign-up; patients join only through an invite link."""
+    if not current_app.config["ALLOW_SIGNUP"]:
+        abort(404)
+    if current_user.is_authenticated:
+        return redirect(url_for("partnerships.dashboard"))
+    form = AccountForm()
+    form.submit.label.text = "Create therapist account"
+    if form.validate_on_submit():
+        user = create_user(form.name.data, form.email.data, form.password.data, role="therapist")
+        db.session.commit()
+        start_session(user)
+        flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
+        return redirect(url_for("partnerships.dashboard"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
+def login():
+    """Log in with email and password; wrong credentials get one message for both parts."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")) or url_for("partnerships.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).where(User.email == form.email.data))
+        if user is None:
+            burn_time(form.password.data)
+        if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
+            flash("That email and password do not match an active account.", "error")
+            return render_template("auth/login.html", form=form), 200
+        start_session(user)
+        return redirect(safe_next(request.args.get("next")) or url_for("partnerships.dashboard"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End this and every other session of the user."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    current_user.session_version += 1
+    db.session.commit()
+    logout_user()
+    flash("You have logged out.", "info")
+    return redirect(url_for("auth.login"))

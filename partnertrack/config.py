@@ -1,0 +1,79 @@
+"""Configuration defaults and the secret key kept in the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+
+SECRET_KEY_FILE = "secret_key"
+
+
+def defaults(instance_path: str) -> dict:
+    """The settings used when neither instance/config.py nor the environment says otherwise."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "partnertrack.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "ALLOW_SIGNUP": True,
+        "REVEAL_AFTER_DAYS": 7,
+        "INVITE_DAYS": 14,
+        "COMMENT_MAX": 2000,
+        # Sessions: inactivity logout and absolute lifetime (ASVS 3.3).
+        "IDLE_TIMEOUT_MINUTES": 30,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 64 * 1024,
+        "MAX_FORM_PARTS": 200,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "CACHE_TYPE": "SimpleCache",
+        "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
+        "REDIS_URL": None,
+        # argon2id parameters: RFC 9106's second recommended option, above OWASP's minimum.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
+        "ARGON2_PARALLELISM": 4,
+    }
+
+
+def ensure_secret_key(instance_path: str) -> str:
+    """Return the instance's secret key, generating it once on first start.
+
+    A fixed fallback key would let anyone forge sessions, so a random key is
+    written to the instance folder (mode 0600) and reused on every later start.
+    """
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    try:
+        with open(path, encoding="ascii") as fh:
+            key = fh.read().strip()
+        if key:
+            return key
+    except FileNotFoundError:
+        pass
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key
+
+
+def apply_service_urls(config: dict) -> None:
+    """Point the rate limiter and the chart cache at Redis when a URL is configured.
+
+    memory:// and SimpleCache count per process; several gunicorn workers or
+    machines must share one store, so REDIS_URL switches both at once.
+    """
+    url = config.get("REDIS_URL")
+    if not url:
+        return
+    if config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = url
+    if config.get("CACHE_TYPE") == "SimpleCache":
+        config["CACHE_TYPE"] = "RedisCache"
+        config["CACHE_REDIS_URL"] = url

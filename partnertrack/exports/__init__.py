@@ -1,0 +1,1 @@
+"""Exports of what a viewer may see of a partnership."""

@@ -1,0 +1,180 @@
+"""Database models: people, partnerships, invites, sessions and their ratings."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from .extensions import db
+from .factors import FACTOR_KEYS, SCORE_MAX, SCORE_MIN
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, aware; used as a callable column default."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Treat a naive datetime read back from SQLite as the UTC it was stored as."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of an invite token: only the hash is stored, so a leaked table joins no one."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class User(UserMixin, db.Model):
+    """A therapist or a patient."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("role IN ('therapist', 'patient')", name="ck_users_role"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    # Bumped on logout, password change and disabling: every older session stops working.
+    session_version: so.Mapped[int] = so.mapped_column(default=1)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    @property
+    def is_active(self) -> bool:
+        """Flask-Login refuses disabled accounts."""
+        return self.active
+
+    def get_id(self) -> str:
+        """Session id carrying the session version, so bumping it logs out everywhere."""
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_therapist(self) -> bool:
+        """True for a therapist account."""
+        return self.role == "therapist"
+
+
+class Partnership(db.Model):
+    """One therapist and one patient working together."""
+
+    __tablename__ = "partnerships"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('invited', 'active', 'ending', 'ended')", name="ck_partnerships_status"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    therapist_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    patient_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    patient_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="invited")
+    started_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    therapist: so.Mapped[User] = so.relationship(foreign_keys=[therapist_id])
+    patient: so.Mapped[User | None] = so.relationship(foreign_keys=[patient_id])
+    sessions: so.Mapped[list[TherapySession]] = so.relationship(
+        back_populates="partnership", order_by="TherapySession.date", cascade="all, delete-orphan"
+    )
+
+    def role_of(self, user: User) -> str | None:
+        """The role ``user`` plays in this partnership, or None for an outsider."""
+        if user.id == self.therapist_id:
+            return "therapist"
+        if self.patient_id is not None and user.id == self.patient_id:
+            return "patient"
+        return None
+
+    @property
+    def read_only(self) -> bool:
+        """An ended partnership keeps its history but takes no new ratings."""
+        return self.status == "ended"
+
+
+class Invite(db.Model):
+    """A single-use link that lets a patient join a partnership."""
+
+    __tablename__ = "invites"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    partnership_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    partnership: so.Mapped[Partnership] = so.relationship()
+
+
+class TherapySession(db.Model):
+    """One therapy session: a partnership and a date. Its number is derived from date order."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.UniqueConstraint("partnership_id", "date", name="uq_sessions_partnership_date"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"))
+    date: so.Mapped[date] = so.mapped_column(sa.Date)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    partnership: so.Mapped[Partnership] = so.relationship(back_populates="sessions")
+    ratings: so.Mapped[list[Rating]] = so.relationship(
+        back_populates="session", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def rating_by(self, role: str) -> Rating | None:
+        """This session's rating by ``role``, if given."""
+        return next((r for r in self.ratings if r.rater == role), None)
+
+
+def _score_checks() -> list[sa.CheckConstraint]:
+    """Range checks for every score column, so no route or script can store 11."""
+    checks = []
+    for key in FACTOR_KEYS:
+        checks.append(
+            sa.CheckConstraint(f"{key} BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name=f"ck_ratings_{key}_range")
+        )
+    return checks
+
+
+class Rating(db.Model):
+    """One party's rating of one session: the six factors and an optional comment."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "rater", name="uq_ratings_session_rater"),
+        sa.CheckConstraint("rater IN ('patient', 'therapist')", name="ck_ratings_rater"),
+        sa.CheckConstraint("comment IS NULL OR length(comment) <= 2000", name="ck_ratings_comment_length"),
+        *_score_checks(),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("sessions.id", ondelete="CASCADE"))
+    rater: so.Mapped[str] = so.mapped_column(sa.String(16))
+    mutuality: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    collaboration: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    responsiveness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    feedback: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    # NULL means "nothing felt off this session", which is not the same as 0.
+    rupture_repair: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    termination_readiness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    session: so.Mapped[TherapySession] = so.relationship(back_populates="ratings")
+
+    @property
+    def scores(self) -> dict[str, int | None]:
+        """The six scores keyed by factor."""
+        return {key: getattr(self, key) for key in FACTOR_KEYS}

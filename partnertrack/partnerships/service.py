@@ -1,0 +1,75 @@
+"""Opening partnerships, issuing invites and joining them."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, timedelta
+
+from flask import current_app
+
+from ..extensions import db
+from ..models import Invite, Partnership, User, as_utc, hash_token, utcnow
+
+
+def open_partnership(therapist: User, patient_name: str, started_on: date) -> tuple[Partnership, str]:
+    """Create a partnership and its first invite; returns the raw invite token (shown once)."""
+    partnership = Partnership(therapist=therapist, patient_name=patient_name.strip(), started_on=started_on)
+    db.session.add(partnership)
+    token = new_invite(partnership)
+    return partnership, token
+
+
+def new_invite(partnership: Partnership) -> str:
+    """Issue a fresh invite and retire the unused older ones; returns the raw token."""
+    now = utcnow()
+    for old in db.session.scalars(
+        db.select(Invite).where(Invite.partnership_id == partnership.id, Invite.used_at.is_(None))
+    ) if partnership.id else []:
+        old.used_at = now
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["INVITE_DAYS"]
+    db.session.add(Invite(partnership=partnership, token_hash=hash_token(token), expires_at=now + timedelta(days=days)))
+    return token
+
+
+class InviteProblem(Exception):
+    """Why an invite link cannot be used; the message is shown to the visitor."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def find_invite(token: str) -> Invite:
+    """The usable invite for ``token``, or InviteProblem saying why it is not usable."""
+    if not token or len(token) > 200:
+        raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
+    invite = db.session.scalar(db.select(Invite).where(Invite.token_hash == hash_token(token)))
+    if invite is None:
+        raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
+    if invite.used_at is not None:
+        raise InviteProblem(
+            "This invite link has already been used. If you joined with it, log in; otherwise ask your therapist for a new link.",
+            410,
+        )
+    if as_utc(invite.expires_at) <= utcnow():
+        raise InviteProblem("This invite link has expired. Please ask your therapist for a new one.", 410)
+    if invite.partnership.patient_id is not None:
+        raise InviteProblem("This partnership already has a patient.", 410)
+    return invite
+
+
+def join(invite: Invite, patient: User) -> Partnership:
+    """Make ``patient`` the partnership's patient and use up the invite."""
+    # A conditional update, so two people racing with the same link cannot both join.
+    claimed = db.session.execute(
+        db.update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise InviteProblem("This invite link has already been used.", 410)
+    partnership = invite.partnership
+    partnership.patient = patient
+    if partnership.status == "invited":
+        partnership.status = "active"
+    return partnership

@@ -1,0 +1,101 @@
+"""The post-session form, built from the factor definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, Field, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import NumberInput
+
+from ..factors import FACTORS, NOT_APPLICABLE_LABEL, SCORE_MAX, SCORE_MIN
+
+
+class ScoreField(Field):
+    """A whole number from 0 to 10, with one plain message for anything else (7.5, "abc", 11)."""
+
+    widget = NumberInput(step="1", min=SCORE_MIN, max=SCORE_MAX)
+
+    def __init__(self, label: str, optional: bool = False, **kwargs):
+        super().__init__(label, **kwargs)
+        self.optional = optional
+        self.raw = ""
+
+    def process_formdata(self, valuelist):
+        """Keep the raw text (to show it back) and parse it strictly."""
+        self.raw = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if self.raw and self.raw.lstrip("-").isdigit() and len(self.raw) <= 3:
+            self.data = int(self.raw)
+
+    def _value(self) -> str:
+        """What the input shows: the number, or what was typed."""
+        return str(self.data) if self.data is not None else self.raw
+
+    def pre_validate(self, form):
+        """Missing, non-integer and out-of-range scores get the same clear message."""
+        message = f"{self.label.text}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}."
+        if not self.raw:
+            if self.optional:
+                return
+            raise ValidationError(message)
+        if self.data is None or not SCORE_MIN <= self.data <= SCORE_MAX:
+            self.data = None
+            raise ValidationError(message)
+
+
+class RatingFormBase(FlaskForm):
+    """Session date, comment and the rupture-repair opt-out; the factor fields are added below."""
+
+    session_date = DateField(
+        "Session date", validators=[InputRequired(message="Please give the date of the session.")]
+    )
+    rupture_repair_na = BooleanField(NOT_APPLICABLE_LABEL)
+    comment = TextAreaField(
+        "Comment",
+        validators=[Length(max=2000, message="Please keep your comment to 2,000 characters or fewer.")],
+        description="Optional. Your partner sees it once you have both rated this session.",
+    )
+    submit = SubmitField("Save my rating")
+
+    def check_date(self, earliest: date, latest: date) -> bool:
+        """Refuse a session date in the future or before the partnership began."""
+        day = self.session_date.data
+        if day is None:
+            return False
+        if day > latest:
+            self.session_date.errors.append("The session date cannot be in the future.")
+            return False
+        if day < earliest:
+            self.session_date.errors.append(
+                f"The session date cannot be before the partnership began ({earliest:%d %B %Y})."
+            )
+            return False
+        return True
+
+    def validate_rupture_repair(self, field) -> None:
+        """Rupture repair needs a score unless "nothing felt off" is ticked."""
+        if self.rupture_repair_na.data:
+            field.errors[:] = []
+            field.data = None
+        elif field.data is None and not field.errors:
+            raise ValidationError(
+                f"{field.label.text}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}, "
+                f"or tick “{NOT_APPLICABLE_LABEL}”."
+            )
+
+    def scores(self) -> dict[str, int | None]:
+        """The validated scores by factor key (rupture repair None when nothing felt off)."""
+        values = {f.key: getattr(self, f.key).data for f in FACTORS}
+        if self.rupture_repair_na.data:
+            values["rupture_repair"] = None
+        return values
+
+
+class RatingForm(RatingFormBase):
+    """The post-session form with one score field per factor."""
+
+
+for _factor in FACTORS:
+    setattr(RatingForm, _factor.key, ScoreField(_factor.name, optional=_factor.allows_not_applicable))

@@ -1,0 +1,58 @@
+"""Security headers and the automatic logoff applied to every request."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, request, session
+from flask_login import current_user, logout_user
+
+CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+
+
+def apply_headers(response):
+    """Forbid inline script and framing, stop MIME sniffing and cross-site referrers."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure or _https_configured():
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+        # Pages with patients' data must not linger in shared or back-button caches.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _https_configured() -> bool:
+    """HTTPS is configured when the session cookie is marked Secure."""
+    from flask import current_app
+
+    return bool(current_app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def enforce_session_limits():
+    """Log out after IDLE_TIMEOUT_MINUTES without a request, or past the absolute lifetime."""
+    from flask import current_app
+
+    if not current_user.is_authenticated:
+        return None
+    now = time.time()
+    idle = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    last_seen = session.get("last_seen", now)
+    login_at = session.get("login_at", now)
+    if now - last_seen > idle or now - login_at > lifetime:
+        logout_user()
+        session.clear()
+        flash("You were logged out after a period of inactivity. Please log in again.", "info")
+        return None
+    session["last_seen"] = now
+    return None
+
+
+def register(app: Flask) -> None:
+    """Install the hooks."""
+    app.before_request(enforce_session_limits)
+    app.after_request(apply_headers)
