@@ -6,7 +6,7 @@ import secrets
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 from .models import User
@@ -22,6 +22,7 @@ def create_schema() -> None:
 
 
 @click.command("setup")
+@with_appcontext
 @click.option("--demo/--no-demo", default=False, help="Load the demo partnership when the database is empty.")
 def setup_command(demo: bool) -> None:
     """Create or upgrade the database; optionally load demo data into an empty one."""
@@ -37,6 +38,7 @@ def setup_command(demo: bool) -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Fill a demo partnership with 16 sessions of believable ratings and print the logins."""
     from .demo import load_demo

@@ -39,7 +39,7 @@ def register():
         start_session(user)
         flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
         return redirect(url_for("partnerships.dashboard"))
-    return render_template("auth/register.html", form=form)
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -1,0 +1,51 @@
+"""Loading the demo partnership: a therapist, a patient and 16 weekly sessions."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from .auth.accounts import create_user
+from .clock import today
+from .demo_series import demo_sessions
+from .extensions import db
+from .factors import FACTOR_KEYS
+from .models import Partnership, Rating, TherapySession
+
+DEMO_SESSIONS = 16
+THERAPIST_EMAIL = "demo-therapist@example.org"
+PATIENT_EMAIL = "demo-patient@example.org"
+
+
+def _unique_email(base: str) -> str:
+    """``base``, or base with a number when a demo was loaded before."""
+    from .models import User
+
+    local, _, domain = base.partition("@")
+    email, n = base, 1
+    while db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+        n += 1
+        email = f"{local}{n}@{domain}"
+    return email
+
+
+def load_demo(n_sessions: int = DEMO_SESSIONS, seed: int = 0) -> list[tuple[str, str, str]]:
+    """Store the demo partnership; returns (role, email, password) for each account."""
+    series = demo_sessions(n_sessions, seed)
+    # The last session was two days ago, so the course ends in the recent past.
+    first_day = today() - timedelta(days=series[-1].offset_days + 2)
+    passwords = {role: secrets.token_urlsafe(9) for role in ("therapist", "patient")}
+    therapist = create_user("Dr Robin Demo", _unique_email(THERAPIST_EMAIL), passwords["therapist"], "therapist")
+    patient = create_user("Sam Demo", _unique_email(PATIENT_EMAIL), passwords["patient"], "patient")
+    partnership = Partnership(
+        therapist=therapist, patient=patient, patient_name="Sam", status="active", started_on=first_day
+    )
+    db.session.add(partnership)
+    for entry in series:
+        session = TherapySession(partnership=partnership, date=first_day + timedelta(days=entry.offset_days))
+        for role, scores in entry.scores.items():
+            values = {key: scores[key] for key in FACTOR_KEYS}
+            session.ratings.append(Rating(rater=role, comment=entry.comments.get(role) or None, **values))
+        db.session.add(session)
+    db.session.commit()
+    return [("therapist", therapist.email, passwords["therapist"]), ("patient", patient.email, passwords["patient"])]
