@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..clock import today
 from ..extensions import db
 from ..factors import FACTORS, ROLES
-from ..models import Partnership, TherapySession, User
+from ..models import Partnership, User
 from ..reveal import SessionView, other_role
-from ..ratings.service import views_for
+from ..ratings.service import load_records, views_of
 
 FORM_OWED_DAYS = 1
 
@@ -44,17 +44,15 @@ def rows_for(user: User) -> list[DashboardRow]:
     partnerships = db.session.scalars(
         db.select(Partnership)
         .where(column == user.id)
-        .options(
-            selectinload(Partnership.sessions).selectinload(TherapySession.ratings),
-            selectinload(Partnership.therapist),
-        )
+        .options(joinedload(Partnership.therapist))
         .order_by(Partnership.created_at.desc(), Partnership.id.desc())
     ).all()
+    records = load_records(p.id for p in partnerships)
     day = today()
     rows = []
     for p in partnerships:
         role = p.role_of(user)
-        views = views_for(p, role)
+        views = views_of(records[p.id], role)
         rows.append(DashboardRow(p, role, views, _owed(views, role, day), _owed(views, other_role(role), day)))
     # Something to do first: partnerships where this user owes a form.
     rows.sort(key=lambda r: (not r.owed_by_me, r.partnership.status == "ended"))
