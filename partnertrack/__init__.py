@@ -51,10 +51,11 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .health import bp as health_bp
+    from .insights.views import bp as insights_bp
     from .partnerships.views import bp as partnerships_bp
     from .ratings.views import bp as ratings_bp
 
-    for blueprint in (health_bp, auth_bp, partnerships_bp, ratings_bp, exports_bp):
+    for blueprint in (health_bp, auth_bp, partnerships_bp, ratings_bp, exports_bp, insights_bp):
         app.register_blueprint(blueprint)
 
 

@@ -3,43 +3,55 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.orm import joinedload
 
-from ..clock import today
 from ..extensions import db
 from ..factors import FACTORS, ROLES
+from ..insights.service import sentences, signals_of
 from ..models import Partnership, User
-from ..reveal import SessionView, other_role
 from ..ratings.service import load_records, views_of
-
-FORM_OWED_DAYS = 1
+from ..reveal import SessionView, other_role
+from ..signals import ALLIANCE, Signals, needs_attention_score
 
 
 @dataclass(frozen=True)
 class DashboardRow:
-    """One partnership as a line of a dashboard."""
+    """One partnership as a line of a dashboard, with its signals as the user may see them."""
 
     partnership: Partnership
     role: str
     views: list[SessionView]
-    owed_by_me: list[SessionView]
-    owed_by_partner: list[SessionView]
+    signals: Signals
+    sentences: list[str]
 
     @property
     def last(self) -> SessionView | None:
         """The most recent session."""
         return self.views[-1] if self.views else None
 
+    def _owed_by(self, role: str) -> list[int]:
+        """Session numbers ``role`` still owes a form for."""
+        return [f.session_number for f in self.signals.forms_owed if f.party == role]
 
-def _owed(views: list[SessionView], role: str, day: date) -> list[SessionView]:
-    """Sessions older than a day that ``role`` has not rated."""
-    return [v for v in views if role not in v.rated_by and (day - v.date).days >= FORM_OWED_DAYS]
+    @property
+    def owed_by_me(self) -> list[int]:
+        """Sessions the viewer has not rated yet."""
+        return self._owed_by(self.role)
+
+    @property
+    def owed_by_partner(self) -> list[int]:
+        """Sessions the partner has not rated yet."""
+        return self._owed_by(other_role(self.role))
+
+    @property
+    def alliance_trend(self):
+        """The trend of the viewer's own alliance index."""
+        return self.signals.trends.get(self.role, {}).get(ALLIANCE)
 
 
 def rows_for(user: User) -> list[DashboardRow]:
-    """The user's partnerships with what each party owes, newest first."""
+    """The user's partnerships: a therapist's sorted by who needs attention first."""
     column = Partnership.therapist_id if user.is_therapist else Partnership.patient_id
     partnerships = db.session.scalars(
         db.select(Partnership)
@@ -48,14 +60,13 @@ def rows_for(user: User) -> list[DashboardRow]:
         .order_by(Partnership.created_at.desc(), Partnership.id.desc())
     ).all()
     records = load_records(p.id for p in partnerships)
-    day = today()
     rows = []
     for p in partnerships:
         role = p.role_of(user)
         views = views_of(records[p.id], role)
-        rows.append(DashboardRow(p, role, views, _owed(views, role, day), _owed(views, other_role(role), day)))
-    # Something to do first: partnerships where this user owes a form.
-    rows.sort(key=lambda r: (not r.owed_by_me, r.partnership.status == "ended"))
+        signals = signals_of(views)
+        rows.append(DashboardRow(p, role, views, signals, sentences(signals, role)))
+    rows.sort(key=lambda r: (r.partnership.status == "ended", needs_attention_score(r.signals)))
     return rows
 
 

@@ -6,11 +6,13 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 from flask_login import current_user, login_required
 
 from ..access import partnership_for, therapist_required
+from ..chart_data import caseload
 from ..auth.accounts import create_user, start_session
 from ..auth.forms import AccountForm, EmptyForm
 from ..clock import today
 from ..extensions import db, limiter
 from ..factors import FACTORS
+from ..insights import service as insights
 from ..ratings.service import views_for
 from . import dashboard as dashboard_data
 from .forms import PartnershipForm
@@ -24,8 +26,11 @@ bp = Blueprint("partnerships", __name__)
 def dashboard():
     """The therapist's caseload, or the patient's partnerships with "rate your last session" first."""
     rows = dashboard_data.rows_for(current_user)
-    template = "partnerships/dashboard_therapist.html" if current_user.is_therapist else "partnerships/dashboard_patient.html"
-    return render_template(template, rows=rows)
+    if current_user.is_therapist:
+        overview = caseload(insights.caseload_lines(rows)) if rows else None
+        return render_template("partnerships/dashboard_therapist.html", rows=rows, overview=overview)
+    charts = {row.partnership.id: insights.chart("alliance", row.partnership, row.role, row.views) for row in rows}
+    return render_template("partnerships/dashboard_patient.html", rows=rows, charts=charts)
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
@@ -63,9 +68,12 @@ def show(partnership_id: int):
     views = views_for(partnership, role)
     token = session.get("invite_links", {}).get(str(partnership.id)) if role == "therapist" else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token and partnership.patient_id is None else None
+    signals = insights.signals_of(views)
+    charts = [insights.chart(name, partnership, role, views) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
         "partnerships/show.html", partnership=partnership, role=role, views=views, factors=FACTORS,
         invite_url=invite_url, trend=dashboard_data.trend_table(views), form=EmptyForm(),
+        charts=charts, sentences=insights.sentences(signals, role),
     )
 
 

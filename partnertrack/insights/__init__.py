@@ -1,0 +1,1 @@
+"""Signals and charts served to the two parties: the bridge from stored ratings to the pure domain."""
