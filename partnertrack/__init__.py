@@ -48,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach the route modules."""
+    from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .exports.views import bp as exports_bp
     from .health import bp as health_bp
@@ -57,6 +58,14 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_bp, auth_bp, partnerships_bp, ratings_bp, exports_bp, insights_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(account_bp)
+    from .goals.views import bp as goals_bp  # noqa: E402  (issue 4: goals, rupture log, ending review)
+    from .review.views import bp as review_bp
+    from .ruptures.views import bp as ruptures_bp
+
+    app.register_blueprint(goals_bp)
+    app.register_blueprint(ruptures_bp)
+    app.register_blueprint(review_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app partnertrack setup | demo | user create."""
+"""Command-line tools: flask --app partnertrack setup | demo | user create | reset-password | disable | enable | backup | restore."""
 
 from __future__ import annotations
 
@@ -15,10 +15,17 @@ user_cli = AppGroup("user", help="Manage accounts.")
 
 
 def create_schema() -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date (apply pending migrations); a clear error if unreachable."""
+    from sqlalchemy.exc import OperationalError
+
+    from .database import driver_message
     from .schema import upgrade_schema
 
-    upgrade_schema()
+    try:
+        upgrade_schema()
+    except OperationalError as error:
+        where = db.engine.url.render_as_string(hide_password=True)
+        raise click.ClickException(f"Cannot reach the database {where}: {driver_message(error)}") from error
 
 
 @click.command("setup")
@@ -38,13 +45,30 @@ def setup_command(demo: bool) -> None:
 
 
 @click.command("demo")
+@click.option("--therapists", type=click.IntRange(1, 1000), default=None, help="Generate a caseload at scale instead.")
+@click.option("--patients", type=click.IntRange(1, 1000), default=40, show_default=True, help="Patients per therapist.")
+@click.option("--sessions", type=click.IntRange(1, 500), default=50, show_default=True, help="Sessions per partnership.")
 @with_appcontext
-def demo_command() -> None:
-    """Fill a demo partnership with 16 sessions of believable ratings and print the logins."""
-    from .demo import load_demo
+def demo_command(therapists: int | None, patients: int, sessions: int) -> None:
+    """Fill a demo partnership with 16 sessions of believable ratings and print the logins.
 
+    With --therapists, generate that many therapists with --patients partnerships of
+    --sessions rated sessions each (for benchmarks) instead.
+    """
     create_schema()
-    _print_credentials(load_demo())
+    if therapists is None:
+        from .demo import load_demo
+
+        _print_credentials(load_demo())
+        return
+    from .demo_scale import load_scale
+
+    result = load_scale(therapists, patients, sessions)
+    click.echo(
+        f"Generated {result['therapists']} therapists, {result['partnerships']} partnerships, "
+        f"{result['sessions']} sessions and {result['ratings']} ratings in {result['seconds']} s."
+    )
+    _print_credentials([("therapist", *result["login"])])
 
 
 def _print_credentials(accounts: list[tuple[str, str, str]]) -> None:
@@ -70,6 +94,10 @@ def user_create(name: str, email: str, password: str | None) -> None:
     password = password or secrets.token_urlsafe(12)
     if len(password) < MIN_LENGTH:
         raise click.ClickException(f"The password must be at least {MIN_LENGTH} characters long.")
+    from .password_policy import policy_problem
+
+    if (problem := policy_problem(password, email)) is not None:
+        raise click.ClickException(problem)
     create_user(name, email, password, role="therapist")
     db.session.commit()
     click.echo(f"Therapist account created for {email}.")
@@ -77,8 +105,70 @@ def user_create(name: str, email: str, password: str | None) -> None:
         click.echo(f"Password: {password}")
 
 
+def _account(email: str) -> User:
+    """The account with ``email``, or a clear error."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account has the email {email.strip().lower()}.")
+    return user
+
+
+@user_cli.command("reset-password")
+@click.option("--email", prompt=True)
+@click.option("--password", default=None, help="Omit to generate a strong one and print it.")
+def user_reset_password(email: str, password: str | None) -> None:
+    """Set a new password for someone who forgot theirs; every session of theirs ends."""
+    from .audit import record
+    from .password_policy import policy_problem
+    from .passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+
+    user = _account(email)
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
+        raise click.ClickException(f"The password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.")
+    if (problem := policy_problem(password, user.email)) is not None:
+        raise click.ClickException(problem)
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    record("account.password_reset", subject_id=user.id, detail="command line", commit=False)
+    db.session.commit()
+    click.echo(f"Password reset for {user.email}; they were logged out everywhere.")
+    if generated:
+        click.echo(f"New password: {password}")
+
+
+@user_cli.command("disable")
+@click.option("--email", prompt=True)
+def user_disable(email: str) -> None:
+    """Stop an account from logging in and end every session of it at once."""
+    _set_active(_account(email), False)
+
+
+@user_cli.command("enable")
+@click.option("--email", prompt=True)
+def user_enable(email: str) -> None:
+    """Let a disabled account log in again."""
+    _set_active(_account(email), True)
+
+
+def _set_active(user: User, active: bool) -> None:
+    """Switch ``user`` on or off, ending their sessions, with an audit event."""
+    from .audit import record
+
+    user.active = active
+    user.session_version += 1
+    record("account.enabled" if active else "account.disabled", subject_id=user.id, detail="command line", commit=False)
+    db.session.commit()
+    click.echo(f"Account {user.email} {'enabled' if active else 'disabled'}; every session of it has ended.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(user_cli)
+    from .backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -30,6 +30,8 @@ def defaults(instance_path: str) -> dict:
         "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
         "RATELIMIT_STORAGE_URI": "memory://",
+        # How many proxies (load balancers) in front of the app may set X-Forwarded-For/-Proto.
+        "TRUSTED_PROXY_COUNT": 0,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "CACHE_TYPE": "SimpleCache",

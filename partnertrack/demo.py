@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from .auth.accounts import create_user
 from .clock import today
-from .demo_series import demo_sessions
+from .demo_series import demo_goals, demo_sessions
 from .extensions import db
 from .factors import FACTOR_KEYS
 from .models import Partnership, Rating, TherapySession
@@ -29,6 +29,19 @@ def _unique_email(base: str) -> str:
     return email
 
 
+def _add_goals(partnership: Partnership, ratings: dict, goals, users: dict) -> None:
+    """Shared goals with progress rated by both parties from the session each was set."""
+    from .goals.models import GoalProgress
+    from .goals.service import add_goal
+
+    for i, (text, points) in enumerate(goals):
+        role = "patient" if i % 2 == 0 else "therapist"
+        goal = add_goal(partnership, role, users[role], text)
+        db.session.flush()
+        for number, role, progress in points:
+            db.session.add(GoalProgress(goal_id=goal.id, rating_id=ratings[(number, role)].id, progress=progress))
+
+
 def load_demo(n_sessions: int = DEMO_SESSIONS, seed: int = 0) -> list[tuple[str, str, str]]:
     """Store the demo partnership; returns (role, email, password) for each account."""
     series = demo_sessions(n_sessions, seed)
@@ -41,11 +54,16 @@ def load_demo(n_sessions: int = DEMO_SESSIONS, seed: int = 0) -> list[tuple[str,
         therapist=therapist, patient=patient, patient_name="Sam", status="active", started_on=first_day
     )
     db.session.add(partnership)
-    for entry in series:
+    ratings: dict[tuple[int, str], Rating] = {}
+    for number, entry in enumerate(series, start=1):
         session = TherapySession(partnership=partnership, date=first_day + timedelta(days=entry.offset_days))
         for role, scores in entry.scores.items():
             values = {key: scores[key] for key in FACTOR_KEYS}
-            session.ratings.append(Rating(rater=role, comment=entry.comments.get(role) or None, **values))
+            rating = Rating(rater=role, comment=entry.comments.get(role) or None, **values)
+            session.ratings.append(rating)
+            ratings[(number, role)] = rating
         db.session.add(session)
+    db.session.flush()
+    _add_goals(partnership, ratings, demo_goals(n_sessions, seed), {"patient": patient, "therapist": therapist})
     db.session.commit()
     return [("therapist", therapist.email, passwords["therapist"]), ("patient", patient.email, passwords["patient"])]

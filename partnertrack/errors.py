@@ -30,7 +30,7 @@ def wants_json() -> bool:
 def render_error(error: HTTPException):
     """Render ``error`` as a page (or JSON) with a plain-language message."""
     code = error.code or 500
-    message = MESSAGES.get(code, error.description)
+    message = getattr(error, "user_message", None) or MESSAGES.get(code, error.description)
     if code == 400 and error.description and "CSRF" in error.description:
         message = "This form has expired or was not sent from PartnerTrack. Please reload the page and try again."
     if wants_json():

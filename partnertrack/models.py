@@ -74,6 +74,8 @@ class Partnership(db.Model):
     )
     patient_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="invited")
+    # The patient deleted their account: the partnership "ended" without the ending review.
+    closed_by_patient: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     started_on: so.Mapped[date] = so.mapped_column(sa.Date)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
@@ -178,3 +180,11 @@ class Rating(db.Model):
     def scores(self) -> dict[str, int | None]:
         """The six scores keyed by factor."""
         return {key: getattr(self, key) for key in FACTOR_KEYS}
+
+
+# Goals, the rupture log and the ending review (issue 4): imported here so create_all sees them.
+# Module imports (not names), so importing e.g. goals.models first cannot trip over this cycle.
+from .goals import models as _goal_models  # noqa: E402,F401
+from .review import models as _review_models  # noqa: E402,F401
+from .ruptures import models as _rupture_models  # noqa: E402,F401
+from .audit import AuditEvent  # noqa: E402,F401  (issue 5: the append-only audit log)

@@ -6,6 +6,8 @@ import time
 
 from flask import Flask, flash, request, session
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import BadRequest
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
@@ -52,7 +54,42 @@ def enforce_session_limits():
     return None
 
 
+class ControlCharacters(BadRequest):
+    """A form or query value holds a NUL byte or another control character no person types."""
+
+    user_message = (
+        "What you sent contains an invisible control character (such as a NUL byte) that cannot be stored. "
+        "Please remove it, for example by retyping the text instead of pasting it, and send the form again."
+    )
+
+
+# C0 controls other than tab, line feed and carriage return. PostgreSQL refuses NUL in text
+# outright; the others are never typed and only hide text from readers.
+_CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r") | {"\x7f"}
+
+
+def refuse_control_characters():
+    """Reject any request whose form or query values carry control characters, before a view sees them.
+
+    Checked here once for every form, so a form added later cannot forget it.
+    """
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH"):
+        sources.append(request.form)
+    for values in sources:
+        for key, value in values.items(multi=True):
+            if not _CONTROL.isdisjoint(key) or not _CONTROL.isdisjoint(value):
+                raise ControlCharacters()
+    return None
+
+
 def register(app: Flask) -> None:
-    """Install the hooks."""
+    """Install the hooks (and trust X-Forwarded-* only from the configured number of proxies)."""
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        # Behind a load balancer the client's address and scheme arrive in X-Forwarded-*;
+        # the rate limits and the audit log need the real address, HSTS the real scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.before_request(refuse_control_characters)
     app.before_request(enforce_session_limits)
     app.after_request(apply_headers)

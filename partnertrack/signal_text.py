@@ -44,6 +44,12 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def listing(items: Sequence[object]) -> str:
+    """"7", "7 and 9", "3, 7 and 9"."""
+    words = [str(i) for i in items]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def describe(signals: Signals, viewer_role: str | None) -> list[str]:
     """Sentences for the partnership page, most pressing first; [] when nothing stands out.
 
@@ -101,12 +107,11 @@ def _owed_sentences(owed: Sequence[FormOwed], viewer_role: str | None) -> list[s
     """One sentence per party that still owes ratings, listing the sessions."""
     lines = []
     for party in ROLES:
-        numbers = [str(f.session_number) for f in owed if f.party == party]
+        numbers = [f.session_number for f in owed if f.party == party]
         if not numbers:
             continue
         who, _ = party_words(party, viewer_role)
         verb = "have" if who == "you" else "has"
-        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
         noun = "session" if len(numbers) == 1 else "sessions"
-        lines.append(capitalise(f"{who} {verb} not yet rated {noun} {listed}."))
+        lines.append(capitalise(f"{who} {verb} not yet rated {noun} {listing(numbers)}."))
     return lines

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from ..extensions import db
 from ..models import User
+from ..password_policy import COMMON_MESSAGE, common_passwords, policy_problem
 from ..passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_HINT = f"At least {MIN_LENGTH} characters. A long phrase is easier to remember than symbols."
@@ -18,8 +19,14 @@ def normalise_email(value: str | None) -> str:
     return (value or "").strip().lower()
 
 
+def not_common(_form, field) -> None:
+    """Refuse a password from the shipped list of the most common ones."""
+    if field.data and field.data.strip().lower() in common_passwords():
+        raise ValidationError(COMMON_MESSAGE)
+
+
 def password_field(label: str = "Password") -> PasswordField:
-    """A password input with the length policy and a clear message."""
+    """A password input with the length policy, the common-password check and clear messages."""
     return PasswordField(
         label,
         validators=[
@@ -29,6 +36,7 @@ def password_field(label: str = "Password") -> PasswordField:
                 max=MAX_LENGTH,
                 message=f"Your password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.",
             ),
+            not_common,
         ],
         description=PASSWORD_HINT,
     )
@@ -68,9 +76,10 @@ class AccountForm(FlaskForm):
             raise ValidationError("An account with this email already exists. Log in instead.")
 
     def validate_password(self, field) -> None:
-        """Refuse a password that is just the email address."""
-        if self.email.data and field.data and field.data.strip().lower() == self.email.data:
-            raise ValidationError("Your password must not be your email address.")
+        """Refuse a password that is just the email address (or a common one)."""
+        problem = policy_problem(field.data, self.email.data)
+        if problem and problem not in field.errors:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):

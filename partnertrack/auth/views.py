@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, logout_user
 
+from ..audit import record
 from ..extensions import db, limiter
 from ..models import User
 from ..passwords import burn_time, check_password
@@ -37,6 +38,7 @@ def register():
         user = create_user(form.name.data, form.email.data, form.password.data, role="therapist")
         db.session.commit()
         start_session(user)
+        record("account.created", user=user)
         flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
         return redirect(url_for("partnerships.dashboard"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
@@ -55,9 +57,11 @@ def login():
         if user is None:
             burn_time(form.password.data)
         if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
+            _record_failed_login(user)
             flash("That email and password do not match an active account.", "error")
             return render_template("auth/login.html", form=form), 200
         start_session(user)
+        record("login.succeeded", user=user)
         return redirect(safe_next(request.args.get("next")) or url_for("partnerships.dashboard"))
     return render_template("auth/login.html", form=form)
 
@@ -70,7 +74,20 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     current_user.session_version += 1
+    record("logout", commit=False)
     db.session.commit()
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _record_failed_login(user: User | None) -> None:
+    """Audit a failed login against the account tried; an unknown email is not stored.
+
+    People type passwords into the email field: logging what was typed would
+    put a password in the audit table.
+    """
+    if user is None:
+        record("login.failed", detail="unknown email")
+    else:
+        record("login.failed", subject_id=user.id, detail="wrong password" if user.active else "account disabled")

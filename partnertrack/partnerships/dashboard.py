@@ -12,6 +12,7 @@ from ..insights.service import sentences, signals_of
 from ..models import Partnership, User
 from ..ratings.service import load_records, views_of
 from ..reveal import SessionView, other_role
+from ..ruptures.service import open_concerns_by_patient
 from ..signals import ALLIANCE, Signals, needs_attention_score
 
 
@@ -24,6 +25,8 @@ class DashboardRow:
     views: list[SessionView]
     signals: Signals
     sentences: list[str]
+    # Concerns the patient raised that are still open: shown to the therapist at once, never blind.
+    concerns: tuple = ()
 
     @property
     def last(self) -> SessionView | None:
@@ -60,13 +63,14 @@ def rows_for(user: User) -> list[DashboardRow]:
         .order_by(Partnership.created_at.desc(), Partnership.id.desc())
     ).all()
     records = load_records(p.id for p in partnerships)
+    concerns = open_concerns_by_patient(p.id for p in partnerships) if user.is_therapist else {}
     rows = []
     for p in partnerships:
         role = p.role_of(user)
         views = views_of(records[p.id], role)
         signals = signals_of(views)
-        rows.append(DashboardRow(p, role, views, signals, sentences(signals, role)))
-    rows.sort(key=lambda r: (r.partnership.status == "ended", needs_attention_score(r.signals)))
+        rows.append(DashboardRow(p, role, views, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
+    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
     return rows
 
 

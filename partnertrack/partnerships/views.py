@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from ..access import partnership_for, therapist_required
+from ..audit import record, record_view_once
 from ..chart_data import caseload
 from ..auth.accounts import create_user, start_session
 from ..auth.forms import AccountForm, EmptyForm
@@ -65,6 +66,7 @@ def _remember_invite(partnership_id: int, token: str) -> None:
 def show(partnership_id: int):
     """Every session, both ratings side by side once revealed, and a trend table."""
     partnership, role = partnership_for(partnership_id)
+    record_view_once(partnership.id)
     views = views_for(partnership, role)
     token = session.get("invite_links", {}).get(str(partnership.id)) if role == "therapist" else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token and partnership.patient_id is None else None
@@ -82,7 +84,9 @@ def show(partnership_id: int):
 def reinvite(partnership_id: int):
     """A new invite link (the old ones stop working), while no patient has joined."""
     partnership, _ = partnership_for(partnership_id, role="therapist")
-    if partnership.patient_id is not None:
+    if partnership.closed_by_patient:
+        flash("The patient closed this partnership by deleting their account; it takes no new invite.", "error")
+    elif partnership.patient_id is not None:
         flash("The patient has already joined this partnership.", "error")
     elif EmptyForm().validate_on_submit():
         _remember_invite(partnership.id, new_invite(partnership))
@@ -93,6 +97,7 @@ def reinvite(partnership_id: int):
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=lambda: _join_account_key())
 def join_page(token: str):
     """A patient joins through the invite: create an account, or join with the one they have."""
     try:
@@ -112,9 +117,18 @@ def join_page(token: str):
             return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
         db.session.commit()
         start_session(patient)
+        record("account.created", user=patient, commit=False)
+        record("partnership.joined", partnership.id, user=patient)
         flash(f"Welcome. You are now partners with {partnership.therapist.name}.", "success")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template("partnerships/join.html", form=form, invite=invite, token=token), 422 if form.errors else 200
+
+
+def _join_account_key() -> str:
+    """Rate-limit key per account joining: the logged-in user, else the email being signed up."""
+    if current_user.is_authenticated:
+        return f"join-account:{current_user.id}"
+    return "join-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 def _join_logged_in(invite):
@@ -131,6 +145,7 @@ def _join_logged_in(invite):
             db.session.rollback()
             return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
         db.session.commit()
+        record("partnership.joined", partnership.id)
         flash(f"You are now partners with {partnership.therapist.name}.", "success")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     return render_template("partnerships/join_confirm.html", form=form, invite=invite)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -10,6 +11,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
 from ..factors import FACTORS, NOT_APPLICABLE_LABEL, SCORE_MAX, SCORE_MIN
+from ..goals.forms import strip
 
 
 class ScoreField(Field):
@@ -57,6 +59,14 @@ class RatingFormBase(FlaskForm):
         validators=[Length(max=2000, message="Please keep your comment to 2,000 characters or fewer.")],
         description="Optional. Your partner sees it once you have both rated this session.",
     )
+    # Issue 4: "something felt off" goes to the rupture log and is seen by the partner at once.
+    raise_concern = BooleanField("Something felt off — raise a concern")
+    concern_text = TextAreaField(
+        "What felt off? (optional)",
+        validators=[Length(max=2000, message="Please keep your concern to 2,000 characters or fewer.")],
+        filters=[strip],
+        description="Tick the box or write here. Your partner sees a concern straight away, before both ratings are shown.",
+    )
     submit = SubmitField("Save my rating")
 
     def check_date(self, earliest: date, latest: date) -> bool:
@@ -85,6 +95,18 @@ class RatingFormBase(FlaskForm):
                 f"or tick “{NOT_APPLICABLE_LABEL}”."
             )
 
+    def goal_fields(self) -> list[tuple[int, ScoreField]]:
+        """(goal id, field) of the progress inputs, in the order the goals were set."""
+        return [(int(name[5:]), field) for name, field in self._fields.items() if name.startswith("goal_")]
+
+    def goal_progress(self) -> dict[int, int | None]:
+        """The progress answers by goal id (None where left empty)."""
+        return {goal_id: field.data for goal_id, field in self.goal_fields()}
+
+    def concern_raised(self) -> bool:
+        """True when the box is ticked or something was written about what felt off."""
+        return bool(self.raise_concern.data or self.concern_text.data)
+
     def scores(self) -> dict[str, int | None]:
         """The validated scores by factor key (rupture repair None when nothing felt off)."""
         values = {f.key: getattr(self, f.key).data for f in FACTORS}
@@ -99,3 +121,19 @@ class RatingForm(RatingFormBase):
 
 for _factor in FACTORS:
     setattr(RatingForm, _factor.key, ScoreField(_factor.name, optional=_factor.allows_not_applicable))
+
+
+def rating_form_for(goals: Sequence[tuple[int, str]]) -> RatingForm:
+    """The form with one optional 0-10 progress input per active goal; the plain form without goals.
+
+    The label says "Progress on goal N" and the goal's own words are its
+    description: a goal's text may contain a factor name or "Comment", and a
+    label must never compete with the factor inputs found by their labels.
+    """
+    if not goals:
+        return RatingForm()
+    fields = {
+        f"goal_{goal_id}": ScoreField(f"Progress on goal {n}", optional=True, description=text)
+        for n, (goal_id, text) in enumerate(goals, start=1)
+    }
+    return type("RatingFormWithGoals", (RatingForm,), fields)()

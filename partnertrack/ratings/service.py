@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 
 from flask import current_app
@@ -49,6 +49,9 @@ def views_for(partnership: Partnership, role: str) -> list[SessionView]:
     return views_of(load_records([partnership.id])[partnership.id], role)
 
 
+AfterSave = Callable[[TherapySession, Rating], None]
+
+
 class RatingLocked(Exception):
     """The party's rating of that session has been revealed and can no longer change."""
 
@@ -60,7 +63,8 @@ def _find_session(partnership_id: int, day: date) -> TherapySession | None:
     )
 
 
-def _apply(partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None) -> bool:
+def _apply(partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None,
+           after: AfterSave | None = None) -> bool:
     """Insert or update the party's rating in the current transaction; True if created."""
     session = _find_session(partnership.id, day)
     if session is None:
@@ -79,11 +83,17 @@ def _apply(partnership: Partnership, role: str, day: date, scores: Mapping, comm
         setattr(rating, key, scores[key])
     rating.comment = comment or None
     db.session.flush()
+    if after is not None:
+        after(session, rating)
     return created
 
 
-def save_rating(partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None) -> bool:
+def save_rating(partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None,
+                after: AfterSave | None = None) -> bool:
     """Store the party's rating of the session on ``day``; True when it is new.
+
+    ``after(session, rating)`` runs in the same transaction (goal progress, a
+    raised concern), so the rating and what came with it are stored together.
 
     The unique keys on (partnership, date) and (session, rater) make a double
     click or a second tab collide in the database instead of adding a row; the
@@ -91,7 +101,7 @@ def save_rating(partnership: Partnership, role: str, day: date, scores: Mapping,
     """
     for attempt in range(3):
         try:
-            created = _apply(partnership, role, day, scores, comment)
+            created = _apply(partnership, role, day, scores, comment, after)
             db.session.commit()
             return created
         except IntegrityError:

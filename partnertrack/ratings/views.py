@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..access import partnership_for
+from ..audit import record
 from ..clock import today
 from ..factors import FACTORS
-from .forms import RatingForm
+from ..goals.service import form_goals, progress_of, save_progress
+from ..ruptures.service import concern_from_rating, sync_signals
+from .forms import RatingForm, rating_form_for
 from .service import RatingLocked, save_rating, views_for
 
 bp = Blueprint("ratings", __name__, url_prefix="/partnerships")
@@ -33,20 +36,26 @@ def rate(partnership_id: int):
     if partnership.read_only:
         flash("This partnership has ended, so it takes no new ratings. Its history stays here to read and export.", "error")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
-    form = RatingForm()
+    form = rating_form_for(form_goals(partnership))
     if request.method == "GET":
         form.session_date.data = _requested_date() or today()
         _prefill(form, next((v for v in views if v.date == form.session_date.data), None))
+        _prefill_progress(form, progress_of(partnership, role, form.session_date.data))
     status = 200
     if form.is_submitted():
         if form.validate() & form.check_date(partnership.started_on, today()):
             try:
-                created = save_rating(partnership, role, form.session_date.data, form.scores(), form.comment.data)
+                created = save_rating(partnership, role, form.session_date.data, form.scores(), form.comment.data,
+                                      after=_goal_progress_and_concern(form, role))
             except RatingLocked:
                 form.session_date.errors.append(
                     "Your rating of this session is locked: both ratings have been revealed, so it can no longer change."
                 )
             else:
+                record("rating.submitted" if created else "rating.changed", partnership.id, f"session of {form.session_date.data.isoformat()}")
+                if form.concern_raised():
+                    record("rupture.raised", partnership.id, f"concern about the session of {form.session_date.data.isoformat()}")
+                sync_signals(partnership)  # a newly revealed session may show a possible rupture
                 flash("Your rating was saved." if created else "Your rating was updated.", "success")
                 return redirect(url_for("partnerships.show", partnership_id=partnership.id))
         status = 422
@@ -54,6 +63,24 @@ def rate(partnership_id: int):
         "ratings/rate.html", form=form, partnership=partnership, role=role, factors=FACTORS,
         earliest=partnership.started_on, latest=today(), views=views,
     ), status
+
+
+def _prefill_progress(form: RatingForm, progress: dict[int, int]) -> None:
+    """Show the party's earlier goal-progress answers for that session."""
+    for goal_id, field in form.goal_fields():
+        field.data = progress.get(goal_id)
+
+
+def _goal_progress_and_concern(form: RatingForm, role: str):
+    """What the form adds beyond the rating, saved in the rating's own transaction."""
+
+    def apply(session, rating) -> None:
+        """Store goal progress and the raised concern with this rating."""
+        save_progress(rating, form.goal_progress())
+        if form.concern_raised():
+            concern_from_rating(session, role, current_user, form.concern_text.data)
+
+    return apply
 
 
 def _requested_date():

@@ -34,7 +34,11 @@
       input.dispatchEvent(new Event("input", { bubbles: true }));
       sync();
     });
-    input.addEventListener("input", sync);
+    input.addEventListener("input", function () {
+      // A typed score means something did feel off: the server would ignore it otherwise.
+      if (na && input.value !== "") { na.checked = false; }
+      sync();
+    });
     if (na) {
       na.addEventListener("change", function () {
         if (na.checked) { input.value = ""; sync(); }

@@ -4,7 +4,7 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.models import User
-from tests.conftest import PASSWORD, make_app
+from tests.conftest import PASSWORD
 
 GOOD = {"name": "Dr New", "email": "new@example.org", "password": "a long passphrase", "confirm": "a long passphrase"}
 
@@ -62,8 +62,8 @@ def test_duplicate_email_is_refused(app, client, world):
     assert user_count(app) == before
 
 
-def test_signup_can_be_switched_off(tmp_path):
-    app = make_app(tmp_path, ALLOW_SIGNUP=False)
+def test_signup_can_be_switched_off(new_app):
+    app = new_app(ALLOW_SIGNUP=False)
     client = app.test_client()
     assert client.get("/register").status_code == 404
     assert client.post("/register", data=GOOD).status_code == 404
@@ -111,8 +111,8 @@ def test_logout_ends_every_session_of_the_user(app, world):
     assert second.get("/").status_code == 302
 
 
-def test_csrf_token_is_required(tmp_path):
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+def test_csrf_token_is_required(new_app):
+    app = new_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = client.post("/register", data=GOOD)
     assert response.status_code == 400

@@ -3,7 +3,6 @@
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from partnertrack.extensions import db
@@ -69,19 +68,9 @@ def page_counts(app, patients: int, sessions: int) -> dict[str, int]:
     return counts
 
 
-@pytest.fixture
-def fresh_app(tmp_path):
-    from tests.conftest import make_app
-
-    def build():
-        return make_app(tmp_path)
-
-    return build
-
-
-def test_statement_counts_do_not_grow_with_the_caseload(fresh_app):
-    small = page_counts(fresh_app(), patients=5, sessions=5)
-    large = page_counts(fresh_app(), patients=40, sessions=50)
+def test_statement_counts_do_not_grow_with_the_caseload(new_app):
+    small = page_counts(new_app(), patients=5, sessions=5)
+    large = page_counts(new_app(), patients=40, sessions=50)
     print("statements per page:", small, large)
     assert small == large
     assert max(large.values()) <= MAX_STATEMENTS, large

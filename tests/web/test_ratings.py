@@ -8,7 +8,7 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.models import Rating, TherapySession
-from tests.conftest import make_app, rating_form
+from tests.conftest import rating_form
 
 TODAY = date.today()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -121,10 +121,10 @@ def test_rating_revealed_after_reveal_days(app, client, world, auth):
     assert "old note" in client.get(f"/partnerships/{world.partnership}/").text
 
 
-def test_reveal_days_are_configurable(tmp_path):
+def test_reveal_days_are_configurable(new_app):
     from tests.conftest import add_partnership, add_user
 
-    app = make_app(tmp_path, REVEAL_AFTER_DAYS=1)
+    app = new_app(REVEAL_AFTER_DAYS=1)
     with app.app_context():
         t = add_user("T", "t@example.org", "therapist")
         p = add_user("P", "p@example.org", "patient")
@@ -213,10 +213,10 @@ def test_comment_is_rendered_escaped(client, world, auth):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
-def test_post_without_csrf_token_stores_nothing(tmp_path):
+def test_post_without_csrf_token_stores_nothing(new_app):
     from tests.conftest import add_partnership, add_user
 
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app = new_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         t = add_user("T", "t@example.org", "therapist")
         pid = add_partnership(t, None, "P", TODAY - timedelta(days=30))

@@ -1,0 +1,116 @@
+"""Deleting an account and everything its owner wrote.
+
+A patient's account goes with their ratings and comments, the goal wordings
+they wrote, the concerns and notes they raised and their ending-review notes.
+Each partnership they were in stays with the therapist as "ended, closed by
+the patient", holding only what the therapist wrote. The audit log keeps its
+events (it is append-only), but the foreign keys set the account's id to NULL
+there, so the trail reads "the patient (account deleted)".
+
+A therapist whose partnerships hold a patient's history cannot delete their
+account here: that would delete the patient's record too. An administrator
+disables such an account instead (``flask --app partnertrack user disable``).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..audit import record
+from ..extensions import db
+from ..goals.models import Goal, GoalRevision
+from ..models import Partnership, Rating, TherapySession, User
+from ..review.models import Review
+from ..ruptures.models import RuptureEntry, RuptureNote
+
+THERAPIST_BLOCKED = (
+    "Your partnerships hold your patients' records, so the account cannot be deleted here. "
+    "Ask your PartnerTrack administrator to disable it instead."
+)
+
+
+def deletion_blocker(user: User) -> str | None:
+    """Why ``user`` cannot delete their own account, or None when they can."""
+    if user.role != "therapist":
+        return None
+    with_patient = db.session.scalar(
+        sa.select(Partnership.id)
+        .where(Partnership.therapist_id == user.id)
+        .where(sa.or_(Partnership.patient_id.is_not(None), Partnership.status != "invited"))
+        .limit(1)
+    )
+    return THERAPIST_BLOCKED if with_patient is not None else None
+
+
+def delete_account(user: User) -> None:
+    """Erase ``user`` (see the module docstring) in one transaction, audit it and commit."""
+    for partnership in db.session.scalars(sa.select(Partnership).where(Partnership.patient_id == user.id)):
+        _erase_patient_words(partnership.id)
+        partnership.status = "ended"
+        partnership.closed_by_patient = True
+        partnership.patient_id = None
+        record("partnership.closed_by_patient", partnership.id, user=user, commit=False)
+    record("account.deleted", user=user, commit=False)
+    # Invited-only partnerships of a therapist go with the account (ON DELETE CASCADE).
+    db.session.delete(user)
+    db.session.commit()
+
+
+def _erase_patient_words(partnership_id: int) -> None:
+    """Delete what the patient wrote or rated in one partnership."""
+    session_ids = sa.select(TherapySession.id).where(TherapySession.partnership_id == partnership_id)
+    # Goal progress goes with the rating (ON DELETE CASCADE).
+    db.session.execute(
+        sa.delete(Rating).where(Rating.rater == "patient", Rating.session_id.in_(session_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    # A session nobody rated any more is only a date; it goes too.
+    db.session.execute(
+        sa.delete(TherapySession).where(
+            TherapySession.partnership_id == partnership_id,
+            ~sa.exists().where(Rating.session_id == TherapySession.id),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    _erase_goal_wordings(partnership_id)
+    _erase_rupture_log(partnership_id)
+    db.session.execute(
+        sa.update(Review)
+        .where(Review.partnership_id == partnership_id)
+        .values(patient_progress=None, patient_left_undone=None, patient_agreed_at=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.expire_all()
+
+
+def _erase_goal_wordings(partnership_id: int) -> None:
+    """Delete every goal whose wording the patient ever wrote, with its history.
+
+    A revision is a snapshot of the whole goal, so the patient's words live on
+    in later revisions too; deleting the goal is the only clean cut. Goals the
+    patient only marked achieved or dropped keep the therapist's words.
+    """
+    worded_by_patient = (
+        sa.select(GoalRevision.goal_id)
+        .where(GoalRevision.changed_by == "patient", GoalRevision.action.in_(("created", "reworded")))
+    )
+    db.session.execute(
+        sa.delete(Goal).where(
+            Goal.partnership_id == partnership_id,
+            sa.or_(Goal.created_by == "patient", Goal.id.in_(worded_by_patient)),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _erase_rupture_log(partnership_id: int) -> None:
+    """Delete the patient's entries (their concerns, signals from their ratings) and notes."""
+    entry_ids = sa.select(RuptureEntry.id).where(RuptureEntry.partnership_id == partnership_id)
+    db.session.execute(
+        sa.delete(RuptureNote).where(RuptureNote.author == "patient", RuptureNote.entry_id.in_(entry_ids)),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.execute(
+        sa.delete(RuptureEntry).where(RuptureEntry.partnership_id == partnership_id, RuptureEntry.party == "patient"),
+        execution_options={"synchronize_session": False},
+    )

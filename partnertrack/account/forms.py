@@ -1,0 +1,44 @@
+"""Forms of the account pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from ..auth.forms import password_field
+from ..passwords import MAX_LENGTH
+
+
+def current_password_field() -> PasswordField:
+    """The password the user has now, asked again before anything sensitive."""
+    return PasswordField(
+        "Current password",
+        validators=[DataRequired(message="Please enter your current password."), Length(max=MAX_LENGTH)],
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    """Current password, then the new one twice."""
+
+    current = current_password_field()
+    password = password_field("New password")
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired(message="Please type your new password again."),
+            EqualTo("password", message="The two new passwords do not match."),
+        ],
+    )
+    submit = SubmitField("Change password")
+
+
+class DeleteAccountForm(FlaskForm):
+    """The confirmation step: the password again and an explicit tick."""
+
+    current = current_password_field()
+    understood = BooleanField(
+        "I understand that my account and what I wrote are deleted for good",
+        validators=[DataRequired(message="Please tick the box to confirm that you want to delete your account.")],
+    )
+    submit = SubmitField("Delete my account")

@@ -1,0 +1,1 @@
+"""Shared goals: set together, reworded as therapy evolves, rated for progress every session."""

@@ -1,0 +1,1 @@
+"""The ending review: ending by open discussion and mutual agreement."""

@@ -1,0 +1,20 @@
+"""Ending-review forms: each party's notes; the buttons use auth.forms.EmptyForm."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SubmitField
+
+from ..goals.forms import text_field
+from .models import REVIEW_TEXT_MAX
+
+
+class NotesForm(FlaskForm):
+    """What progress was made and what was left undone, in one party's words."""
+
+    progress = text_field("Progress made", REVIEW_TEXT_MAX, "Please write what progress was made.",
+                          "“Progress made”", description="What changed for the better during therapy.")
+    left_undone = text_field("What was left undone", REVIEW_TEXT_MAX,
+                             "Please write what was left undone (“nothing” is an answer too).",
+                             "“What was left undone”", description="What you did not get to, or would work on next.")
+    submit = SubmitField("Save my notes")

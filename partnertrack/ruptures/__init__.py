@@ -1,0 +1,1 @@
+"""The rupture log: possible ruptures found in the ratings and concerns raised by hand."""

@@ -1,0 +1,89 @@
+"""Rupture-log tables: one entry per possible rupture or raised concern, and notes on it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..extensions import db
+from ..models import Partnership, TherapySession, utcnow
+
+NOTE_MAX = 2000
+ENTRY_STATUSES = ("open", "discussed", "repaired")
+ENTRY_SOURCES = ("signal", "concern")
+_SIGNAL_ONLY = sa.text("source = 'signal'")
+
+
+class RuptureEntry(db.Model):
+    """A possible rupture found in one party's ratings, or a concern a party raised by hand.
+
+    ``party`` is whose ratings showed the signal, or who raised the concern.
+    Signal entries are unique per (partnership, party, session): syncing the
+    signals again never adds a second entry for the same dip.
+    """
+
+    __tablename__ = "rupture_entries"
+    __table_args__ = (
+        sa.CheckConstraint("source IN ('signal', 'concern')", name="ck_rupture_entries_source"),
+        sa.CheckConstraint("party IN ('patient', 'therapist')", name="ck_rupture_entries_party"),
+        sa.CheckConstraint("status IN ('open', 'discussed', 'repaired')", name="ck_rupture_entries_status"),
+        sa.CheckConstraint(f"detail IS NULL OR length(detail) <= {NOTE_MAX}", name="ck_rupture_entries_detail_length"),
+        sa.Index(
+            "uq_rupture_entries_signal", "partnership_id", "party", "session_id", unique=True,
+            sqlite_where=_SIGNAL_ONLY, postgresql_where=_SIGNAL_ONLY,
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    partnership_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
+    )
+    source: so.Mapped[str] = so.mapped_column(sa.String(16))
+    party: so.Mapped[str] = so.mapped_column(sa.String(16))
+    # The session the dip showed in, or the one a concern is about (a concern may name none).
+    session_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sessions.id", ondelete="SET NULL"))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="open")
+    # Why the signal fired, or the concern in the raiser's words.
+    detail: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    strong: so.Mapped[bool] = so.mapped_column(default=False)
+    # The later session whose ratings came back near the usual level (the V shape), if any.
+    recovered_session_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("sessions.id", ondelete="SET NULL")
+    )
+    raised_by_user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    status_changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    repaired_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    partnership: so.Mapped[Partnership] = so.relationship()
+    session: so.Mapped[TherapySession | None] = so.relationship(foreign_keys=[session_id])
+    recovered_session: so.Mapped[TherapySession | None] = so.relationship(foreign_keys=[recovered_session_id])
+    notes: so.Mapped[list[RuptureNote]] = so.relationship(
+        back_populates="entry", order_by="RuptureNote.id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RuptureNote(db.Model):
+    """A party's note on an entry; a status change is a note with from/to set (text optional)."""
+
+    __tablename__ = "rupture_notes"
+    __table_args__ = (
+        sa.CheckConstraint("author IN ('patient', 'therapist')", name="ck_rupture_notes_author"),
+        sa.CheckConstraint(f"text IS NULL OR length(text) <= {NOTE_MAX}", name="ck_rupture_notes_text_length"),
+        sa.CheckConstraint(
+            "status_to IS NULL OR status_to IN ('open', 'discussed', 'repaired')", name="ck_rupture_notes_status_to"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    entry_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("rupture_entries.id", ondelete="CASCADE"), index=True)
+    author: so.Mapped[str] = so.mapped_column(sa.String(16))
+    author_user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    status_from: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    status_to: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    entry: so.Mapped[RuptureEntry] = so.relationship(back_populates="notes")

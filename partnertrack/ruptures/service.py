@@ -1,0 +1,225 @@
+"""The rupture log: entries from the signals, concerns raised by hand, notes and status.
+
+Signal entries come from the ratings both parties may see (revealed sessions
+only), so the log is the same for both and never hints at a blind rating. A
+concern a party raises is shown to the other at once: it is said openly, not
+a rating, so the blind rule does not apply to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Partnership, TherapySession, User, as_utc, utcnow
+from ..ratings.service import views_for
+from ..review.machine import Refused
+from ..signals import RatingData, Rupture, Thresholds, find_ruptures
+from . import transitions
+from .models import NOTE_MAX, RuptureEntry, RuptureNote
+
+
+def clean_note(text: str | None, required: bool = True) -> str | None:
+    """The note without surrounding spaces; Refused when required and empty, or too long."""
+    text = (text or "").strip()
+    if not text:
+        if required:
+            raise Refused("Please write a note.")
+        return None
+    if len(text) > NOTE_MAX:
+        raise Refused(f"Please keep it to {NOTE_MAX:,} characters or fewer (it has {len(text):,}).")
+    return text
+
+
+def sessions_of(partnership_id: int) -> list[tuple[int, date]]:
+    """(id, date) of every session in date order: position + 1 is the session number."""
+    return list(db.session.execute(
+        db.select(TherapySession.id, TherapySession.date)
+        .where(TherapySession.partnership_id == partnership_id)
+        .order_by(TherapySession.date)
+    ))
+
+
+def shared_ratings(partnership: Partnership) -> list[RatingData]:
+    """The ratings of revealed sessions: what both parties may see, whoever asks."""
+    return [
+        RatingData(v.number, v.date, r.rater, dict(r.scores), r.comment)
+        for v in views_for(partnership, "patient") if v.revealed for r in v.visible
+    ]
+
+
+def _detail(rupture: Rupture) -> str:
+    """Why the signal fired, in the signals module's words."""
+    text = "; ".join(rupture.reasons)
+    if rupture.absorbed:
+        text += "; still low in session " + ", ".join(str(n) for n in rupture.absorbed)
+    return text[:NOTE_MAX]
+
+
+def _apply_signals(partnership: Partnership, ruptures: Iterable[Rupture]) -> int:
+    """Insert or refresh one signal entry per (party, session); returns how many are new."""
+    ids = [sid for sid, _ in sessions_of(partnership.id)]
+    existing = {
+        (e.party, e.session_id): e
+        for e in db.session.scalars(
+            db.select(RuptureEntry)
+            .where(RuptureEntry.partnership_id == partnership.id, RuptureEntry.source == "signal")
+        )
+    }
+    created = 0
+    for r in ruptures:
+        session_id = ids[r.session_number - 1]
+        recovered = ids[r.repaired_at - 1] if r.repaired_at is not None else None
+        entry = existing.get((r.party, session_id))
+        if entry is None:
+            entry = RuptureEntry(partnership_id=partnership.id, source="signal", party=r.party, session_id=session_id)
+            db.session.add(entry)
+            existing[(r.party, session_id)] = entry
+            created += 1
+        # A late rating can shift a party's baseline: keep the entry, refresh what it says.
+        entry.detail, entry.strong, entry.recovered_session_id = _detail(r), r.strong, recovered
+    db.session.flush()
+    return created
+
+
+def sync_signals(partnership: Partnership) -> int:
+    """Make sure every possible rupture in the shared ratings has its log entry; returns how many were added.
+
+    Idempotent: run it after each rating and whenever the log is shown. Two
+    requests racing to add the same entry collide on the unique index; the
+    loser rolls back and tries again, finding the winner's row. An ended
+    partnership's log no longer changes.
+    """
+    if partnership.read_only:
+        return 0
+    ruptures = find_ruptures(shared_ratings(partnership), Thresholds.from_mapping(current_app.config))
+    for attempt in range(2):
+        try:
+            created = _apply_signals(partnership, ruptures)
+            db.session.commit()
+            return created
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def raise_concern(partnership: Partnership, role: str, user: User | None, text: str | None,
+                  session_id: int | None = None) -> RuptureEntry:
+    """A concern ``role`` raises by hand, visible to the partner at once (not committed)."""
+    if session_id is not None and session_id not in {sid for sid, _ in sessions_of(partnership.id)}:
+        raise Refused("Please choose one of this partnership’s sessions.")
+    entry = RuptureEntry(
+        partnership_id=partnership.id, source="concern", party=role, session_id=session_id,
+        detail=clean_note(text), raised_by_user_id=user.id if user else None,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def concern_from_rating(session: TherapySession, role: str, user: User | None, text: str | None) -> RuptureEntry:
+    """The concern ticked on the post-session form, once per party and session (not committed).
+
+    Sending the form again (to change the rating) keeps the one concern; new
+    words are added to it as a note rather than raising it twice.
+    """
+    text = clean_note(text, required=False)
+    entry = db.session.scalar(
+        db.select(RuptureEntry).where(
+            RuptureEntry.session_id == session.id, RuptureEntry.source == "concern", RuptureEntry.party == role
+        )
+    )
+    if entry is None:
+        entry = RuptureEntry(partnership_id=session.partnership_id, source="concern", party=role,
+                             session_id=session.id, detail=text, raised_by_user_id=user.id if user else None)
+        db.session.add(entry)
+    elif text and text != entry.detail and text not in {n.text for n in entry.notes}:
+        entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=text))
+    db.session.flush()
+    return entry
+
+
+def entry_in(partnership: Partnership, entry_id: int) -> RuptureEntry | None:
+    """The entry ``entry_id`` if it belongs to ``partnership``."""
+    return db.session.scalar(
+        db.select(RuptureEntry).where(RuptureEntry.id == entry_id, RuptureEntry.partnership_id == partnership.id)
+    )
+
+
+def add_note(entry: RuptureEntry, role: str, user: User | None, text: str | None) -> None:
+    """A note from ``role`` on the entry (not committed)."""
+    entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=clean_note(text)))
+
+
+def change_status(entry: RuptureEntry, role: str, user: User | None, new: str, text: str | None = None) -> None:
+    """Move the entry one step (open, discussed, repaired), with an optional note (not committed)."""
+    transitions.check(entry.status, new)
+    note = clean_note(text, required=False)
+    entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=note,
+                                   status_from=entry.status, status_to=new))
+    now = utcnow()
+    entry.status, entry.status_changed_at = new, now
+    entry.repaired_at = now if new == "repaired" else None
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry with its sessions numbered and how long its repair took."""
+
+    entry: RuptureEntry
+    session_number: int | None
+    session_date: date | None
+    recovered_number: int | None
+    sessions_to_recover: int | None  # the V shape: sessions until the ratings came back
+    sessions_to_repair: int | None  # sessions held between the entry and "repaired"
+
+
+def _marked_after(session_date: date | None, repaired_on: date, dates: list[date]) -> int | None:
+    """Sessions held after the entry's session up to the day it was marked repaired."""
+    if session_date is None:
+        return None
+    return sum(1 for d in dates if session_date < d <= repaired_on)
+
+
+def entry_views(partnership: Partnership, entries: Iterable[RuptureEntry] | None = None) -> list[EntryView]:
+    """The partnership's log (or the given entries): newest session first, concerns without one last."""
+    sessions = sessions_of(partnership.id)
+    number = {sid: n for n, (sid, _) in enumerate(sessions, start=1)}
+    dates = {sid: d for sid, d in sessions}
+    if entries is None:
+        entries = db.session.scalars(
+            db.select(RuptureEntry).where(RuptureEntry.partnership_id == partnership.id).order_by(RuptureEntry.id)
+        ).all()
+    views = []
+    for e in entries:
+        n, rec = number.get(e.session_id), number.get(e.recovered_session_id)
+        repaired_on = as_utc(e.repaired_at).date() if e.repaired_at else None
+        views.append(EntryView(
+            e, n, dates.get(e.session_id), rec,
+            rec - n if rec is not None and n is not None else None,
+            _marked_after(dates.get(e.session_id), repaired_on, list(dates.values())) if repaired_on else None,
+        ))
+    return sorted(views, key=lambda v: (v.session_number is None, -(v.session_number or 0), -v.entry.id))
+
+
+def open_concerns_by_patient(partnership_ids: Iterable[int]) -> dict[int, list[RuptureEntry]]:
+    """Concerns patients raised that are still open, per partnership (for the therapist's dashboard)."""
+    ids = list(partnership_ids)
+    found: dict[int, list[RuptureEntry]] = {pid: [] for pid in ids}
+    if not ids:
+        return found
+    for entry in db.session.scalars(
+        db.select(RuptureEntry)
+        .where(RuptureEntry.partnership_id.in_(ids), RuptureEntry.source == "concern",
+               RuptureEntry.party == "patient", RuptureEntry.status == "open")
+        .order_by(RuptureEntry.id)
+    ):
+        found[entry.partnership_id].append(entry)
+    return found

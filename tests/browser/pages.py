@@ -1,0 +1,70 @@
+"""The main pages, each as who visits it and how: the list the page checks walk through.
+
+axe-core, the Nu Html Checker, the label check and the focus check all visit these pages.
+A later feature adds its pages to MAIN_PAGES (a name, who visits, the path) and every
+check covers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.browser import flows
+from tests.browser.site import Site
+
+# Sent as the rating form's bad input: two out-of-range scores, the rest fine.
+BAD_SCORES = {"mutuality": "11", "feedback": "7.5"}
+
+
+@dataclass(frozen=True)
+class MainPage:
+    """A page worth checking: ``who`` visits ``path``; ``bad_rating`` sends the form with bad scores."""
+
+    name: str
+    who: str  # "anonymous", "therapist" or "patient"
+    path: Callable[[Site], str]
+    status: int = 200
+    bad_rating: bool = False
+
+
+MAIN_PAGES = [
+    MainPage("login", "anonymous", lambda s: "/login"),
+    MainPage("register", "anonymous", lambda s: "/register"),
+    MainPage("join", "anonymous", lambda s: f"/join/{s.invite_token}"),
+    MainPage("join-invalid", "anonymous", lambda s: "/join/no-such-invite-token", status=404),
+    MainPage("dashboard-therapist", "therapist", lambda s: "/"),
+    MainPage("dashboard-patient", "patient", lambda s: "/"),
+    MainPage("new-partnership", "therapist", lambda s: "/partnerships/new"),
+    MainPage("partnership-therapist", "therapist", lambda s: f"/partnerships/{s.partnership_id}/"),
+    MainPage("partnership-patient", "patient", lambda s: f"/partnerships/{s.partnership_id}/"),
+    MainPage("partnership-invited", "therapist", lambda s: f"/partnerships/{s.invited_id}/"),
+    MainPage("rate-patient", "patient", lambda s: f"/partnerships/{s.partnership_id}/rate"),
+    MainPage("rate-therapist", "therapist", lambda s: f"/partnerships/{s.partnership_id}/rate"),
+    MainPage("rate-errors", "patient", lambda s: f"/partnerships/{s.partnership_id}/rate", status=422, bad_rating=True),
+    MainPage("not-found", "therapist", lambda s: "/partnerships/999999/", status=404),
+]
+PAGES_BY_NAME = {p.name: p for p in MAIN_PAGES}
+
+
+def visit(context: BrowserContext, site: Site, main_page: MainPage) -> tuple[Page, str]:
+    """Open ``main_page`` in a new tab of ``context``; returns the tab and the HTML the server sent."""
+    page = context.new_page()
+    response = page.goto(main_page.path(site))
+    if main_page.bad_rating:
+        for key, value in BAD_SCORES.items():
+            page.get_by_label(flows.FACTOR_NAMES[key], exact=True).fill(value)
+        with page.expect_response(lambda r: r.request.method == "POST") as sent:
+            page.get_by_role("button", name="Save my rating").click()
+        response = sent.value
+        expect(page.get_by_role("heading", name="Please check these answers")).to_be_visible()
+    assert response.status == main_page.status, f"{main_page.name}: HTTP {response.status}"
+    page.wait_for_load_state("load")
+    return page, response.text()
+
+
+def open_all_details(page: Page) -> None:
+    """Open every <details> (the charts' data tables), so checks see what a reader can open."""
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")

@@ -1,0 +1,165 @@
+"""Every URL rule of the app, checked for every kind of visitor.
+
+The table EXPECTATIONS says who may use each endpoint. A rule whose endpoint
+is missing from it fails the test by name, so a route added later cannot go
+unchecked: add its endpoint below (and a filler to PARAMS in urls.py for a
+new URL parameter) when you add a route.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.security.helpers import client_as, is_login_redirect
+from tests.security.urls import routed, url_for_rule
+
+PUBLIC = "public"  # anyone; never a login redirect (/healthz, /login, /register, /join/<token>, static)
+LOGGED_IN = "logged in"  # any logged-in user, on their own data
+THERAPIST = "therapist only"  # therapist accounts; a patient gets 403
+MEMBER = "partnership member"  # either member of the partnership in the URL; outsiders get 404
+MEMBER_THERAPIST = "partnership therapist"  # the partnership's therapist; its patient gets 403 or 404
+MEMBER_PATIENT = "partnership patient"  # the partnership's patient; its therapist gets 403 or 404
+
+EXPECTATIONS: dict[str, str] = {
+    "static": PUBLIC,
+    "health.healthz": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.register": PUBLIC,
+    "partnerships.join_page": PUBLIC,
+    "auth.logout": LOGGED_IN,
+    "partnerships.dashboard": LOGGED_IN,
+    "account.index": LOGGED_IN,
+    "account.password": LOGGED_IN,
+    "account.data_json": LOGGED_IN,
+    "account.delete": LOGGED_IN,
+    "account.activity": LOGGED_IN,
+    "partnerships.new": THERAPIST,
+    "insights.caseload_chart": THERAPIST,
+    "partnerships.show": MEMBER,
+    "ratings.rate": MEMBER,
+    "exports.export_csv": MEMBER,
+    "insights.partnership_chart": MEMBER,
+    "partnerships.reinvite": MEMBER_THERAPIST,
+    "exports.export_json": MEMBER,
+    "goals.index": MEMBER,
+    "goals.add": MEMBER,
+    "goals.reword": MEMBER,
+    "goals.change_status": MEMBER,
+    "ruptures.index": MEMBER,
+    "ruptures.new": MEMBER,
+    "ruptures.show": MEMBER,
+    "ruptures.add_note": MEMBER,
+    "ruptures.change_status": MEMBER,
+    "review.show": MEMBER,
+    "review.pdf": MEMBER,
+    "review.open_review": MEMBER,
+    "review.close": MEMBER,
+    # <party> is filled with "patient" (PARAMS): only the patient may write the patient's part.
+    "review.notes": MEMBER_PATIENT,
+    "review.agree": MEMBER_PATIENT,
+    "review.withdraw": MEMBER_PATIENT,
+}
+
+
+def _request(client, method: str, url: str):
+    """Send ``method`` to ``url`` with an empty form; the body is read and the file closed."""
+    response = client.open(url, method=method, data={})
+    response.get_data()
+    response.close()
+    return response
+
+
+def test_every_endpoint_has_an_expectation(app):
+    """A route without an entry in EXPECTATIONS fails here, named."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    unknown = sorted(endpoints - set(EXPECTATIONS))
+    assert not unknown, f"endpoints with no access expectation (add them to EXPECTATIONS): {unknown}"
+    stale = sorted(set(EXPECTATIONS) - endpoints)
+    assert not stale, f"EXPECTATIONS lists endpoints that no longer exist: {stale}"
+
+
+def test_anonymous_visitors_are_sent_to_login(app, world):
+    """Every non-public rule redirects an anonymous visitor to the login page."""
+    problems = []
+    for rule, method in routed(app):
+        kind = EXPECTATIONS.get(rule.endpoint)
+        if kind is None:
+            continue  # reported by test_every_endpoint_has_an_expectation
+        url = url_for_rule(rule, world, app)
+        response = _request(app.test_client(), method, url)
+        if kind == PUBLIC:
+            if is_login_redirect(response) or response.status_code >= 500:
+                problems.append(f"{method} {url}: public, got {response.status_code} {response.headers.get('Location')}")
+        elif not is_login_redirect(response):
+            problems.append(f"{method} {url}: expected login redirect, got {response.status_code}")
+    assert not problems, "\n".join(problems)
+
+
+def _expected(kind: str, who: str) -> str:
+    """What ``who`` should get for an endpoint of ``kind``: "ok", "404" or "403/404"."""
+    if kind == PUBLIC:
+        return "public"
+    if kind == LOGGED_IN:
+        return "ok"
+    if kind == THERAPIST:
+        return "ok" if who in ("therapist", "other_therapist") else "403/404"
+    if who in ("other_therapist", "other_patient"):
+        return "404"
+    if kind == MEMBER_THERAPIST and who == "patient":
+        return "403/404"
+    if kind == MEMBER_PATIENT and who == "therapist":
+        return "403/404"
+    return "ok"
+
+
+# Endpoints whose success is ending the session, so the login page follows.
+ENDS_SESSION = {"auth.logout"}
+
+
+def _allowed(endpoint: str, response) -> bool:
+    """The request got through the access checks (a form error or a redirect is fine)."""
+    if response.status_code in (401, 403, 404) or response.status_code >= 500:
+        return False
+    return endpoint in ENDS_SESSION or not is_login_redirect(response)
+
+
+EMAILS = {
+    "therapist": "tara@example.org",
+    "patient": "pat@example.org",
+    "other_therapist": "omar@example.org",
+    "other_patient": "quinn@example.org",
+}
+
+
+@pytest.mark.parametrize("who", list(EMAILS))
+def test_logged_in_visitors_get_what_their_role_allows(app, world, who):
+    """Outsiders get 404 for the world's partnership, the wrong role 403/404, members what they ask."""
+    problems = []
+    for rule, method in routed(app):
+        kind = EXPECTATIONS.get(rule.endpoint)
+        if kind is None:
+            continue
+        url = url_for_rule(rule, world, app)
+        # A fresh login per request: some requests (logout, delete) end the session.
+        response = _request(client_as(app, EMAILS[who]), method, url)
+        code = response.status_code
+        expected = _expected(kind, who)
+        if expected == "404" and code != 404:
+            problems.append(f"{method} {url} as {who}: expected 404, got {code}")
+        elif expected == "403/404" and code not in (403, 404):
+            problems.append(f"{method} {url} as {who}: expected 403 or 404, got {code}")
+        elif expected == "public" and (code in (401, 403) or code >= 500):
+            problems.append(f"{method} {url} as {who}: public, got {code}")
+        elif expected == "ok" and not _allowed(rule.endpoint, response):
+            problems.append(f"{method} {url} as {who}: expected to be allowed, got {code}")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_missing_partnership_is_404_for_everyone(app, world):
+    """An id that does not exist reveals nothing either."""
+    client = client_as(app, EMAILS["therapist"])
+    for rule, method in routed(app):
+        if EXPECTATIONS.get(rule.endpoint) not in (MEMBER, MEMBER_THERAPIST, MEMBER_PATIENT):
+            continue
+        url = url_for_rule(rule, world, app).replace(f"/partnerships/{world.partnership}/", "/partnerships/999999/")
+        assert _request(client, method, url).status_code == 404, f"{method} {url}"

@@ -1,0 +1,108 @@
+"""The renderer: valid, deterministic SVG and PNG for every chart, and matplotlib imported lazily."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from partnertrack import chart_data
+from partnertrack.charts import FIGSIZE, PNG_DPI, etag, render
+from partnertrack.demo_series import demo_goals, synthetic_ratings
+from partnertrack.signals import find_ruptures, index_of
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _all_charts(n_sessions: int = 12) -> list[chart_data.ChartData]:
+    """One ChartData per chart name, from the demo series."""
+    ratings = synthetic_ratings(n_sessions)
+    goals = [chart_data.GoalSeries(title, points) for title, points in demo_goals(n_sessions)]
+    patients = [chart_data.CaseloadLine(f"Client {seed}", [
+        (r.session_number, index_of(r)) for r in synthetic_ratings(n_sessions, seed)
+        if r.rater == "therapist"]) for seed in range(3)]
+    return [chart_data.factor_trends(ratings), chart_data.alliance(ratings, find_ruptures(ratings)),
+            chart_data.gap_map(ratings), chart_data.readiness(ratings),
+            chart_data.goal_progress(goals), chart_data.caseload(patients)]
+
+
+CHARTS = {data.name: data for data in _all_charts()}
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """Width and height from the IHDR chunk, which always follows the signature."""
+    assert png[12:16] == b"IHDR"
+    return struct.unpack(">II", png[16:24])
+
+
+def _texts(svg: bytes) -> list[str]:
+    """All text content of an SVG document (parsing it proves it is well-formed XML)."""
+    return [t for t in ET.fromstring(svg).itertext() if t.strip()]
+
+
+def test_every_chart_has_a_renderer():
+    assert tuple(CHARTS) == chart_data.CHART_NAMES
+
+
+@pytest.mark.parametrize("name", chart_data.CHART_NAMES)
+def test_svg_is_xml_with_the_title(name):
+    svg = render(CHARTS[name])
+    texts = _texts(svg)
+    assert texts[0] == CHARTS[name].title  # the <title> element, first inside <svg>
+    assert CHARTS[name].title in texts[1:]  # and the drawn title
+
+
+@pytest.mark.parametrize("name", ["factors", "gaps", "readiness"])
+def test_png_signature_and_size(name):
+    png = render(CHARTS[name], "png")
+    assert png.startswith(PNG_SIGNATURE)
+    assert _png_size(png) == (round(FIGSIZE[0] * PNG_DPI), round(FIGSIZE[1] * PNG_DPI))  # 1200 x 675
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_same_data_gives_identical_bytes(fmt):
+    first = render(CHARTS["alliance"], fmt)
+    again = render(chart_data.alliance(synthetic_ratings(12), find_ruptures(synthetic_ratings(12))), fmt)
+    assert first == again
+
+
+def test_empty_data_draws_a_message():
+    svg = render(chart_data.factor_trends([]))
+    assert "No ratings yet" in _texts(svg)
+    assert render(chart_data.goal_progress([]), "png").startswith(PNG_SIGNATURE)
+
+
+def test_alliance_marks_and_dashed_therapist_line():
+    svg = render(CHARTS["alliance"]).decode()
+    assert "stroke-dasharray" in svg  # the therapist's line differs by style, not colour only
+    texts = _texts(svg.encode())
+    assert "Possible rupture" in texts and "Repaired" in texts and "strong rupture" in texts
+
+
+def test_large_gap_map_skips_cell_numbers():
+    # 12 sessions: one number per cell (72); 60 sessions: none, past MAX_CELL_NUMBERS
+    small = _texts(render(CHARTS["gaps"]))
+    large = _texts(render(chart_data.gap_map(synthetic_ratings(60))))
+    assert len(small) - len(large) > 60
+
+
+def test_unknown_format_is_refused():
+    with pytest.raises(ValueError):
+        render(CHARTS["readiness"], "pdf")
+
+
+def test_etag_depends_on_drawn_data_and_format():
+    ratings = synthetic_ratings(12)
+    mine = chart_data.alliance(ratings, find_ruptures(ratings), viewer_role="patient")
+    theirs = chart_data.alliance(ratings, find_ruptures(ratings), viewer_role="therapist")
+    assert etag(mine, "svg") == etag(theirs, "svg") != etag(mine, "png")
+    assert etag(chart_data.alliance(ratings[:-2], ()), "svg") != etag(mine, "svg")
+
+
+def test_importing_charts_does_not_import_matplotlib():
+    code = "import sys, partnertrack.charts; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
