@@ -1,7 +1,7 @@
 """A believable, deterministic course of therapy for the demo and the benchmarks (pure).
 
 The shape, scaled to any number of sessions: the alliance builds slowly; a
-V-shaped rupture about 60% of the way through (sessions 7-9 of 12) dips for two
+V-shaped rupture a little before half-way (sessions 7-9 of the 16-session demo) dips for two
 sessions, mostly in the patient's ratings, and is repaired; in some early
 sessions the therapist rates responsiveness about 3 higher than the patient;
 termination readiness stays low, then rises over the last quarter. The same
@@ -35,8 +35,8 @@ class DemoSession(NamedTuple):
 
 
 def dip_sessions(n_sessions: int) -> tuple[int, int, int]:
-    """1-based (first low, second low, repaired) sessions; (7, 8, 9) for 12 sessions."""
-    first = max(2, round(n_sessions * 7 / 12))
+    """1-based (first low, second low, repaired) sessions; (7, 8, 9) for the 16-session demo."""
+    first = max(2, round(n_sessions * 7 / 16))
     return first, first + 1, first + 2
 
 

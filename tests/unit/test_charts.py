@@ -17,7 +17,7 @@ from partnertrack.signals import find_ruptures, index_of
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _all_charts(n_sessions: int = 12) -> list[chart_data.ChartData]:
+def _all_charts(n_sessions: int = 16) -> list[chart_data.ChartData]:
     """One ChartData per chart name, from the demo series."""
     ratings = synthetic_ratings(n_sessions)
     goals = [chart_data.GoalSeries(title, points) for title, points in demo_goals(n_sessions)]
@@ -65,7 +65,7 @@ def test_png_signature_and_size(name):
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_same_data_gives_identical_bytes(fmt):
     first = render(CHARTS["alliance"], fmt)
-    again = render(chart_data.alliance(synthetic_ratings(12), find_ruptures(synthetic_ratings(12))), fmt)
+    again = render(chart_data.alliance(synthetic_ratings(16), find_ruptures(synthetic_ratings(16))), fmt)
     assert first == again
 
 
