@@ -134,6 +134,11 @@ def _rating_axes(ax: Any, y_label: str = "", x_label: str = "Session", nbins: in
     ax.set_ylim(-0.5, 10.5)
     ax.yaxis.set_major_locator(FixedLocator([0, 5, 10] if nbins < 8 else [0, 2, 4, 6, 8, 10]))
     ax.xaxis.set_major_locator(MaxNLocator(nbins=nbins, integer=True))
+    low, high = ax.get_xlim()
+    if high - low < 2:
+        # One session: widen the axis, or the ticks would be fractional sessions (6.75, 7.0 ...).
+        middle = round((low + high) / 2)
+        ax.set_xlim(middle - 1, middle + 1)
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     if x_label:
