@@ -46,12 +46,32 @@ def reset_database() -> None:
     db.create_all()
 
 
+# Every app make_app built during the current test, closed by close_made_apps afterwards.
+_made_apps: list = []
+
+
 def make_app(tmp_path, **overrides):
-    """A fresh app on an empty database."""
+    """A fresh app on an empty database (its connections are closed after the test)."""
     app = create_app(test_config(tmp_path, **overrides))
     with app.app_context():
         reset_database()
+    _made_apps.append(app)
     return app
+
+
+@pytest.fixture(autouse=True)
+def close_made_apps():
+    """Close the pooled connections of the apps a test made with make_app.
+
+    Left to the garbage collector, an open PostgreSQL connection makes psycopg warn (an
+    error here, failing whichever later test is running) and holds a server slot till then.
+    """
+    yield
+    while _made_apps:
+        app = _made_apps.pop()
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture

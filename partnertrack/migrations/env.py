@@ -23,11 +23,15 @@ def target_metadata():
     return current_app.extensions["migrate"].db.metadata
 
 
-def configure_args(connection) -> dict:
-    """Settings for both engines: batch mode lets SQLite alter tables by copying them."""
+def configure_args() -> dict:
+    """Settings for both engines.
+
+    Autogenerate always writes batch operations: SQLite alters a table by copying it, and on
+    PostgreSQL the same operations run as plain ALTER TABLE, so one file serves both engines.
+    """
     args = dict(current_app.extensions["migrate"].configure_args)
     args.setdefault("compare_type", True)
-    args.setdefault("render_as_batch", connection.dialect.name == "sqlite")
+    args.setdefault("render_as_batch", True)
     args.setdefault("process_revision_directives", skip_empty_autogenerate)
     return args
 
@@ -46,7 +50,7 @@ def run_migrations_offline():
         url=engine.url.render_as_string(hide_password=False),
         target_metadata=target_metadata(),
         literal_binds=True,
-        render_as_batch=engine.dialect.name == "sqlite",
+        render_as_batch=True,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -60,7 +64,7 @@ def run_migrations_online():
         if sqlite:
             set_sqlite_foreign_keys(connection, on=False)
         try:
-            context.configure(connection=connection, target_metadata=target_metadata(), **configure_args(connection))
+            context.configure(connection=connection, target_metadata=target_metadata(), **configure_args())
             with context.begin_transaction():
                 context.run_migrations()
             if sqlite:

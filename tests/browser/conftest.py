@@ -2,10 +2,11 @@
 
 The server is gunicorn with the project's gunicorn.conf.py (tests/serverutil.py), on the
 real configuration: CSRF on, TESTING off, real error pages. Its database is SQLite in a
-temporary folder, or the PostgreSQL database named by PARTNERTRACK_TEST_DATABASE_URL, which
-is dropped first; ``flask setup`` then builds it by the migrations, as the README's run
-command does. The server and its database live for the whole browser suite; each test
-makes its own accounts (``LiveServer.email``), so tests never see each other's data.
+temporary folder, or the PostgreSQL database named by PARTNERTRACK_TEST_DATABASE_URL; either
+is emptied and built from the models (drop_all, create_all) like the rest of the suite's
+databases (the migrations have their own tests in tests/db). The server and its database
+live for the whole browser suite; each test makes its own accounts (``LiveServer.email``),
+so tests never see each other's data.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from partnertrack import create_app
 from partnertrack.extensions import db
-from tests.conftest import TEST_DATABASE_URL, test_config
+from partnertrack.schema import import_models
+from tests.conftest import TEST_DATABASE_URL, reset_database, test_config
 from tests.serverutil import Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,8 +43,8 @@ def artifacts_dir() -> Path:
 def server_env() -> dict[str, str]:
     """Settings passed to the server: the login rate limit off unless the caller's env says otherwise.
 
-    A journey logs in and joins more often than a person would; a test of the limit itself
-    starts its own server with the limit on.
+    A journey logs in and joins more often than a person would. The limit itself is tested
+    in tests/security/test_rate_limits.py.
     """
     return {"PARTNERTRACK_RATELIMIT_ENABLED": os.environ.get("PARTNERTRACK_RATELIMIT_ENABLED", "false")}
 
@@ -55,12 +56,9 @@ class LiveServer:
         db_url = db_url or TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'browser.sqlite'}"
         self.app = create_app(test_config(tmp_path, SQLALCHEMY_DATABASE_URI=db_url))
         with self.app.app_context():
-            db.drop_all()  # flask setup rebuilds the schema by the migrations
-            with db.engine.begin() as conn:
-                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            import_models()
+            reset_database()  # drop_all (and alembic_version), then create_all
         self._server = Server(db_url, tmp_path / "instance", extra_env={**server_env(), **(extra_env or {})})
-        with self.app.app_context():  # TEMPORARY-DEV: until the migrations catch up with the models
-            db.create_all()
         self.url = self._server.start()
         self._emails = 0
 

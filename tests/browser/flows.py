@@ -100,6 +100,7 @@ def open_partnership(page: Page, patient_name: str, started_on: date) -> str:
     page.get_by_label("Therapy started on").fill(started_on.isoformat())
     page.get_by_role("button", name="Open partnership").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(patient_name)
+    page.wait_for_load_state("load")  # app.js wires the copy button
     return page.url
 
 
@@ -120,10 +121,21 @@ def score_field(page: Page, key: str) -> Locator:
     return page.locator("[data-score-field]").filter(has=page.get_by_label(FACTOR_NAMES[key], exact=True))
 
 
+def form_ready(page: Page) -> None:
+    """Wait until the rating form is shown and app.js has run (its score buttons and handlers).
+
+    A click that navigates returns once the new page starts; typing before the deferred
+    script has run would skip its handlers, which a person could not do that fast.
+    """
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rate a session")
+    page.wait_for_load_state("load")
+    expect(page.locator("button.chip").first).to_be_attached()
+
+
 def start_rating(page: Page, day: date | None = None) -> None:
     """Follow "Rate a session" on the partnership page and, if given, set the session date."""
     page.get_by_role("link", name="Rate a session").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rate a session")
+    form_ready(page)
     if day is not None:
         page.get_by_label("Session date").fill(day.isoformat())
 
@@ -182,6 +194,12 @@ def side_by_side(page: Page, number: int) -> dict[str, dict[str, str]]:
         for head, cell in zip(heads, row.locator("td").all_inner_texts()):
             out[head][name] = cell.strip()
     return out
+
+
+def expect_side_by_side(page: Page, number: int, expected: dict[str, dict[str, str]]) -> None:
+    """Session ``number``'s table shows exactly ``expected``; the message names both when not."""
+    seen = side_by_side(page, number)
+    assert seen == expected, f"session {number} shows {seen}, expected {expected}"
 
 
 def shown_as(rating: Rating) -> dict[str, str]:

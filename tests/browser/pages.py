@@ -45,6 +45,16 @@ MAIN_PAGES = [
     MainPage("rate-therapist", "therapist", lambda s: f"/partnerships/{s.partnership_id}/rate"),
     MainPage("rate-errors", "patient", lambda s: f"/partnerships/{s.partnership_id}/rate", status=422, bad_rating=True),
     MainPage("not-found", "therapist", lambda s: "/partnerships/999999/", status=404),
+    # Working together: goals, the rupture log, the ending review; and the account pages.
+    MainPage("goals", "patient", lambda s: f"/partnerships/{s.partnership_id}/goals/"),
+    MainPage("ruptures", "therapist", lambda s: f"/partnerships/{s.partnership_id}/ruptures/"),
+    MainPage("rupture-entry", "therapist", lambda s: f"/partnerships/{s.partnership_id}/ruptures/{s.concern_id}"),
+    MainPage("raise-concern", "patient", lambda s: f"/partnerships/{s.partnership_id}/ruptures/new"),
+    MainPage("review", "therapist", lambda s: f"/partnerships/{s.partnership_id}/review/"),
+    MainPage("account", "patient", lambda s: "/account/"),
+    MainPage("account-password", "therapist", lambda s: "/account/password"),
+    MainPage("account-delete", "patient", lambda s: "/account/delete"),
+    MainPage("account-activity", "therapist", lambda s: "/account/activity"),
 ]
 PAGES_BY_NAME = {p.name: p for p in MAIN_PAGES}
 

@@ -1,8 +1,8 @@
 """A small, believable data set to visit every main page with, stored through the domain code.
 
 The page checks (axe-core, the Nu Html Checker, touch targets) need pages full of real
-content: a partnership with revealed ratings, a session still waiting for the therapist, an
-open invite. Journeys make their data in the browser; these checks only need it to exist.
+content: a partnership with revealed ratings, a session still waiting for the therapist,
+shared goals, a raised concern, an open invite. Journeys make their data in the browser; these checks only need it to exist.
 """
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ from flask import Flask
 
 from partnertrack.auth.accounts import create_user
 from partnertrack.extensions import db
+from partnertrack.goals.service import add_goal
 from partnertrack.models import Partnership, User
 from partnertrack.partnerships.service import find_invite, join, open_partnership
 from partnertrack.ratings.service import save_rating
+from partnertrack.ruptures.service import raise_concern
 
 PASSWORD = "a long enough passphrase"
 
@@ -43,6 +45,7 @@ class Site:
     partnership_id: int  # active, five revealed sessions and one waiting for the therapist
     invited_id: int  # no patient yet
     invite_token: str  # unused invite of the invited partnership
+    concern_id: int  # a concern the patient raised in the rupture log
     password: str = PASSWORD
 
 
@@ -73,7 +76,10 @@ def seed_site(app: Flask, email: Callable[[str], str]) -> Site:
         patient = create_user("Sam Rivera", email("sam"), PASSWORD, "patient")
         partnership = add_rated_partnership(therapist, patient, "Sam", today)
         invited, open_token = open_partnership(therapist, "Alex", today)
+        add_goal(partnership, "patient", patient, "Sleep through the night more often")
+        add_goal(partnership, "therapist", therapist, "Say when a session does not feel right")
+        concern = raise_concern(partnership, "patient", patient, "The homework felt imposed on me.")
         db.session.commit()
-        site = Site(therapist.email, patient.email, partnership.id, invited.id, open_token)
+        site = Site(therapist.email, patient.email, partnership.id, invited.id, open_token, concern.id)
         db.session.remove()
     return site

@@ -52,8 +52,12 @@ LABELS_JS = """() => Array.from(document.querySelectorAll('main input, main sele
 @both_sizes
 @every_page
 def test_every_input_has_a_visible_label(signed_in, site, size, main_page):
-    """A <label> that is on screen and has text, for every input, select and text area."""
+    """A <label> that is on screen and has text, for every input, select and text area.
+
+    Closed <details> (the goals' "Reword this goal") are opened first, as a reader would.
+    """
     page, _ = visit(signed_in(size, main_page.who), site, main_page)
+    open_all_details(page)
     controls = page.evaluate(LABELS_JS)
     page.close()
     assert [name for name, label in controls if not label] == []
@@ -196,4 +200,4 @@ def test_one_tap_per_factor_completes_the_form(browsing, live_server):
     latest = phone.locator("article.session").first
     expect(latest).to_contain_text("You have rated.")
     number = int(latest.get_attribute("id").split("-")[1])
-    assert flows.side_by_side(phone, number) == {"You": flows.shown_as(rating)}
+    flows.expect_side_by_side(phone, number, {"You": flows.shown_as(rating)})

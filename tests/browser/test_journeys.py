@@ -48,7 +48,7 @@ def test_therapist_registers_invites_rates_and_exports(browsing, server):
 
     assert page.url == partnership_url
     expect(flows.session_card(page, 1)).to_contain_text("Waiting for Sam to rate.")
-    assert flows.side_by_side(page, 1) == {"You": flows.shown_as(mine)}
+    flows.expect_side_by_side(page, 1, {"You": flows.shown_as(mine)})
     assert flows.comments(page, 1) == [f"You: {mine.comment}"]
     browsing.shot(page, "therapist-side-by-side")
     assert flows.download_csv(page) == flows.expected_csv([mine])
@@ -71,23 +71,24 @@ def test_patient_joins_on_a_phone_and_rates_by_touch_then_keyboard(browsing, ser
 
     by_touch = Rating(TODAY, scores(6, 5, 7, 4, None, 1), "Felt heard today.", "patient")
     phone.get_by_role("link", name="Rate a session").tap()
+    flows.form_ready(phone)
     flows.fill_rating_by_touch(phone, by_touch)
     browsing.shot(phone, "patient-form-touch")
     flows.save_rating(phone, tap=True)
     expect(flows.session_card(phone, 1)).to_contain_text("Waiting for your therapist to rate.")
-    assert flows.side_by_side(phone, 1) == {"You": flows.shown_as(by_touch)}
+    flows.expect_side_by_side(phone, 1, {"You": flows.shown_as(by_touch)})
     browsing.shot(phone, "patient-waiting")
 
     # An earlier session, keyboard only: it becomes session 1, today's becomes session 2.
     by_keys = Rating(TODAY - timedelta(days=5), scores(3, 0, 9, 10, 5, 2), "Hard week; glad we talked.", "patient")
     flows.tab_to(phone, phone.get_by_role("link", name="Rate a session"))
     phone.keyboard.press("Enter")
-    expect(phone.get_by_role("heading", level=1)).to_have_text("Rate a session")
+    flows.form_ready(phone)
     flows.fill_rating_by_keyboard(phone, by_keys)
     for number in (1, 2):
         expect(flows.session_card(phone, number)).to_contain_text("Waiting for your therapist to rate.")
-    assert flows.side_by_side(phone, 1) == {"You": flows.shown_as(by_keys)}
-    assert flows.side_by_side(phone, 2) == {"You": flows.shown_as(by_touch)}
+    flows.expect_side_by_side(phone, 1, {"You": flows.shown_as(by_keys)})
+    flows.expect_side_by_side(phone, 2, {"You": flows.shown_as(by_touch)})
 
     # The therapist has seen none of it yet, then rates today's session.
     desk.goto(partnership_url)
@@ -98,7 +99,7 @@ def test_patient_joins_on_a_phone_and_rates_by_touch_then_keyboard(browsing, ser
 
     phone.reload()
     expect(flows.session_card(phone, 2)).to_contain_text("Both ratings are shown.")
-    assert flows.side_by_side(phone, 2) == {"You": flows.shown_as(by_touch), "Your therapist": flows.shown_as(theirs)}
+    flows.expect_side_by_side(phone, 2, {"You": flows.shown_as(by_touch), "Your therapist": flows.shown_as(theirs)})
     assert flows.comments(phone, 2) == [f"You: {by_touch.comment}", f"Your therapist: {theirs.comment}"]
     expect(flows.session_card(phone, 1)).to_contain_text("Waiting for your therapist to rate.")
     browsing.shot(phone, "patient-side-by-side")
@@ -126,6 +127,7 @@ def test_both_rate_three_sessions_and_see_the_same_record(browsing, server):
     typed: list[Rating] = []
     for number, (patient, therapist) in enumerate(SESSIONS, start=1):
         phone.get_by_role("link", name="Rate a session").tap()
+        flows.form_ready(phone)
         phone.get_by_label("Session date").fill(patient.day.isoformat())
         flows.fill_rating_by_touch(phone, patient)
         flows.save_rating(phone, tap=True)
@@ -138,7 +140,7 @@ def test_both_rate_three_sessions_and_see_the_same_record(browsing, server):
     for page, me, partner in ((phone, "patient", "Your therapist"), (desk, "therapist", "Sam")):
         for number, (patient, therapist) in enumerate(SESSIONS, start=1):
             own, other = (patient, therapist) if me == "patient" else (therapist, patient)
-            assert flows.side_by_side(page, number) == {"You": flows.shown_as(own), partner: flows.shown_as(other)}
+            flows.expect_side_by_side(page, number, {"You": flows.shown_as(own), partner: flows.shown_as(other)})
             said = [f"{'You' if r is own else partner}: {r.comment}" for r in (patient, therapist) if r.comment]
             assert flows.comments(page, number) == said
         assert flows.download_csv(page) == flows.expected_csv(typed)
