@@ -11,15 +11,7 @@ from partnertrack.chart_data import (CHART_NAMES, CaseloadLine, GoalSeries, Mark
 from partnertrack.factors import FACTORS, INDEX_KEYS, NOT_APPLICABLE_LABEL
 from partnertrack.signals import RatingData, find_ruptures
 
-D0 = datetime.date(2025, 1, 6)
-
-
-def rate(n: int, rater: str = "patient", level: int = 7, **over: int | None) -> RatingData:
-    """Session ``n`` rated ``level`` on every alliance factor, readiness 3 unless given."""
-    scores: dict[str, int | None] = {k: level for k in INDEX_KEYS}
-    scores["termination_readiness"] = 3
-    scores.update(over)
-    return RatingData(n, D0 + datetime.timedelta(days=7 * (n - 1)), rater, scores)
+from tests.unit.series import D0, rate  # noqa: E402
 
 
 @pytest.fixture

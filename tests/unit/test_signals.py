@@ -15,15 +15,7 @@ from partnertrack.signals import (ALLIANCE, NOT_ENOUGH_DATA, FormOwed, Gap, Rati
                                   find_ruptures, index_of, largest_gap, needs_attention_score,
                                   notable_gaps, party_trends, ready_to_discuss_ending, trend)
 
-D0 = datetime.date(2025, 1, 6)
-
-
-def rate(n: int, rater: str = "patient", level: int = 7, **over: int | None) -> RatingData:
-    """Session ``n`` rated ``level`` on every alliance factor (and rupture repair), readiness 3."""
-    scores: dict[str, int | None] = {k: level for k in INDEX_KEYS}
-    scores["termination_readiness"] = 3
-    scores.update(over)
-    return RatingData(n, D0 + datetime.timedelta(days=7 * (n - 1)), rater, scores)
+from tests.unit.series import D0, rate  # noqa: E402
 
 
 def run(levels: list[int], rater: str = "patient") -> list[RatingData]:
