@@ -79,9 +79,9 @@ class LiveServer:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_server(tmp_path_factory):
-    """One gunicorn server on a fresh database for the whole browser suite."""
+    """One gunicorn server on a fresh database for the browser tests (stopped after the last)."""
     server = LiveServer(tmp_path_factory.mktemp("browser"))
     yield server
     server.stop()
@@ -96,7 +96,7 @@ def server(live_server, request) -> LiveServer:
         report.sections.append(("gunicorn log (tail)", live_server.log_tail()))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     """Debian's Chromium, headless; never a downloaded browser build."""
     if not os.access(CHROMIUM, os.X_OK):
@@ -183,15 +183,15 @@ def browsing(browser, request) -> Browsing:
     helper.close(failed=report is None or report.failed)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(live_server):
-    """The seeded therapist, patient, rated partnership and open invite (tests/browser/site.py)."""
-    from tests.browser.site import seed_site
+    """The seeded therapist, patient, rated partnership and open invite (tests/browser/seed.py)."""
+    from tests.browser.seed import seed_site
 
     return seed_site(live_server.app, live_server.email)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def signed_in(browser, live_server, site):
     """``signed_in(size, who)``: a browser context of that size, logged in as ``who`` (or anonymous).
 

@@ -80,7 +80,7 @@ def log_in(page: Page, email: str, password: str) -> None:
 
 
 def join_with_new_account(page: Page, invite_url: str, name: str, email: str, password: str) -> None:
-    """Open the invite link, create the patient account and land on the partnership page."""
+    """On a phone page: open the invite link, create the patient account, land on the partnership page."""
     page.goto(invite_url)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Join")
     page.get_by_label("Name", exact=True).fill(name)

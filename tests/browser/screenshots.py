@@ -26,7 +26,7 @@ from partnertrack.models import Partnership, User
 from partnertrack.partnerships.service import open_partnership
 from tests.browser import flows
 from tests.browser.conftest import CHROMIUM, DESKTOP, LAUNCH_ARGS, PHONE, ROOT, LiveServer
-from tests.browser.site import PASSWORD, add_rated_partnership
+from tests.browser.seed import PASSWORD, add_rated_partnership
 
 CHARTS_MAX_HEIGHT = 1400  # CSS px of the charts section shown in the README
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser import flows
 from tests.browser.conftest import SIZES, artifacts_dir
 from tests.browser.pages import MAIN_PAGES, PAGES_BY_NAME, open_all_details, visit
-from tests.browser.site import seed_site
+from tests.browser.seed import seed_site
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from partnertrack.extensions import db
 from partnertrack.models import Rating, TherapySession, User
 from tests.browser import flows
-from tests.browser.site import seed_site
+from tests.browser.seed import seed_site
 
 pytestmark = pytest.mark.browser
 

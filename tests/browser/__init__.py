@@ -1,0 +1,1 @@
+"""Real-browser tests: journeys, accessibility and valid pages (Playwright driving Debian's Chromium)."""
