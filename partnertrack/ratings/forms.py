@@ -85,9 +85,14 @@ class RatingFormBase(FlaskForm):
         return True
 
     def validate_rupture_repair(self, field) -> None:
-        """Rupture repair needs a score unless "nothing felt off" is ticked."""
+        """Rupture repair needs a score, or "nothing felt off" ticked, but not both."""
         if self.rupture_repair_na.data:
             field.errors[:] = []
+            if field.raw:
+                # Silently dropping the typed number would store something the user did not say.
+                raise ValidationError(
+                    f"{field.label.text}: give a score or tick “{NOT_APPLICABLE_LABEL}”, not both."
+                )
             field.data = None
         elif field.data is None and not field.errors:
             raise ValidationError(

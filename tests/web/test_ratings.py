@@ -166,6 +166,13 @@ def test_rupture_repair_needs_a_score_or_nothing_felt_off(app, client, world, au
     assert rating_rows(app) == []
 
 
+def test_a_score_and_nothing_felt_off_together_are_refused(app, client, world, auth):
+    auth.login("pat@example.org")
+    response = rate(client, world, rupture_repair="6", rupture_repair_na="y")
+    assert response.status_code == 422 and "not both" in response.text
+    assert rating_rows(app) == []
+
+
 def test_bad_input_keeps_what_was_typed(client, world, auth):
     auth.login("pat@example.org")
     page = rate(client, world, mutuality="11", feedback="4", comment="keep me").text
