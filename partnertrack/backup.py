@@ -125,7 +125,10 @@ def inspect_sqlite_backup(path: Path) -> dict:
     with open(path, "rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header.startswith(PG_DUMP_HEADER):
-        raise BackupError(f"{path} is a PostgreSQL backup, and this installation uses SQLite. Nothing was changed.")
+        raise BackupError(
+            f"{path} cannot be restored here: it is a PostgreSQL backup (a pg_dump archive), and this "
+            "installation uses SQLite. Nothing was changed."
+        )
     if header != SQLITE_HEADER:
         raise BackupError(f"{refuse}: it is not an SQLite database. Nothing was changed.")
     try:
@@ -143,7 +146,8 @@ def inspect_sqlite_backup(path: Path) -> dict:
 
 def _summary(connection: sqlite3.Connection) -> dict:
     """How many people, partnerships and ratings a backup holds, and its schema revision."""
-    count = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("users", "partnerships", "ratings")}
+    tables = ("users", "partnerships", "ratings")
+    count = {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     revisions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
     return {**count, "revisions": revisions}
 
@@ -237,7 +241,10 @@ def inspect_postgres_backup(path: Path) -> dict:
     with open(path, "rb") as fh:
         header = fh.read(len(SQLITE_HEADER))
     if header == SQLITE_HEADER:
-        raise BackupError(f"{path} is an SQLite backup, and this installation uses PostgreSQL. Nothing was changed.")
+        raise BackupError(
+            f"{path} cannot be restored here: it is an SQLite database, and this installation uses PostgreSQL, "
+            "whose backups are pg_dump archives. Nothing was changed."
+        )
     if not header.startswith(PG_DUMP_HEADER):
         raise BackupError(f"{refuse}: it is not a pg_dump archive (custom format). Nothing was changed.")
     tool = _pg_tool("pg_restore", db.engine.url)
@@ -290,7 +297,9 @@ def check_revisions(summary: dict, path: Path) -> None:
 
 def describe(summary: dict) -> str:
     """'3 people, 1 partnership, 32 ratings' for messages."""
-    words = (("users", "person", "people"), ("partnerships", "partnership", "partnerships"), ("ratings", "rating", "ratings"))
+    words = (
+        ("users", "person", "people"), ("partnerships", "partnership", "partnerships"), ("ratings", "rating", "ratings")
+    )
     return ", ".join(f"{summary[key]} {one if summary[key] == 1 else many}" for key, one, many in words)
 
 

@@ -57,6 +57,7 @@ class Server:
     """One gunicorn server (master and workers in their own process group)."""
 
     def __init__(self, db_url: str, instance_path, workers: int = 2, threads: int = 4, extra_env=None):
+        """Prepare (not start) a server on ``db_url`` with its instance folder at ``instance_path``."""
         self.db_url = db_url
         self.instance_path = Path(instance_path)
         self.instance_path.mkdir(parents=True, exist_ok=True)
@@ -111,8 +112,9 @@ class Server:
         """
         self.port = free_port()
         log = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115 (kept open for the child)
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *_no_control_socket()]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *_no_control_socket(), self.app_spec],
+            [*command, self.app_spec],
             cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         log.close()

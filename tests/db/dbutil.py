@@ -112,6 +112,21 @@ def stored_ratings(url: str) -> list[tuple]:
     return [(pid, date.fromisoformat(str(day)), *rest) for pid, day, *rest in rows]
 
 
+def triggers(url: str) -> set[tuple[str, str]]:
+    """(table, trigger) for every trigger the database holds (made by raw DDL, unseen by alembic)."""
+    engine = sa.create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            rows = conn.exec_driver_sql("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'").all()
+        else:
+            rows = conn.exec_driver_sql(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND NOT t.tgisinternal"
+            ).all()
+    engine.dispose()
+    return {tuple(row) for row in rows}
+
+
 def integrity_problems(url: str) -> list[str]:
     """What is wrong with the database's structure or constraints; empty when sound.
 

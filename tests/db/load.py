@@ -138,7 +138,9 @@ def submit(base_url: str, group: Group) -> Outcome:
     data = {**group.form(), "csrf_token": party.csrf_token}
     try:
         with http() as client:
-            answer = client.post(url, data=data, cookies=party.cookies, allow_redirects=False, timeout=REQUEST_TIMEOUT_S)
+            answer = client.post(
+                url, data=data, cookies=party.cookies, allow_redirects=False, timeout=REQUEST_TIMEOUT_S
+            )
     except requests.RequestException as error:
         return Outcome(group.key, "error", f"no answer: {type(error).__name__}", time.monotonic())
     location = urlsplit(answer.headers.get("Location", "")).path
@@ -195,6 +197,7 @@ class Progress:
     """Acknowledgements counted as they arrive, for a test that acts in the middle of a load."""
 
     def __init__(self):
+        """Nothing acknowledged yet, not stopped."""
         self.acks = 0
         self.acknowledged: set[tuple] = set()
         self.stop = threading.Event()

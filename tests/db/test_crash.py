@@ -31,17 +31,17 @@ def test_sigkill_mid_load_loses_no_acknowledged_rating(tmp_path):
         )
         load.start()
         reached = progress.wait_for_acks(KILL_AFTER_ACKS, timeout_s=WAIT_S)
+        progress.stop.set()  # no new submissions; those already sent are cut off by the kill
         server.kill()
-        progress.stop.set()
         load.join(timeout=60)
         result = outcome["result"]
-        in_flight = Counter(o.detail for o in result.outcomes if o.kind == "error")
+        cut_off = Counter(o.detail for o in result.outcomes if o.kind == "error")
         print(
             f"\nFIGURES crash engine={url.split(':')[0]} acknowledged_before_kill={result.count('ack')} "
-            f"cut_off_in_flight={sum(in_flight.values())} unsent={result.unsent}"
+            f"cut_off_without_answer={sum(cut_off.values())} unsent={result.unsent}"
         )
         assert reached, "the load was still running when the server was killed"
-        assert all(detail.startswith("no answer") for detail in in_flight), in_flight
+        assert all(detail.startswith("no answer") for detail in cut_off), cut_off
 
         server.start()
         rows = {row[:3]: row for row in stored_ratings(url)}

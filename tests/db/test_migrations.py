@@ -12,7 +12,7 @@ from flask import current_app
 from partnertrack.extensions import db
 from partnertrack.schema import INITIAL_REVISION, import_models, schema_differences, upgrade_schema
 from tests.conftest import PASSWORD
-from tests.db.dbutil import database_url, seeding_app
+from tests.db.dbutil import database_url, second_database_url, seeding_app, triggers
 
 
 @pytest.fixture
@@ -73,6 +73,20 @@ def test_migrations_build_exactly_the_models_schema(empty_app):
         assert [describe(d) for d in schema_differences()] == []
         assert check_constraints(db.engine) == model_check_constraints()
         assert current_revisions() == head_revisions()
+
+
+def test_migrations_create_the_triggers_the_models_create(empty_app, tmp_path):
+    """Triggers come from raw DDL that alembic does not compare: a database made by create_all
+    (as the tests make them) and one made by the migrations (as installations do) must agree."""
+    with empty_app.app_context():
+        upgrade_schema()
+    reference = seeding_app(second_database_url(tmp_path), tmp_path)
+    with reference.app_context():
+        import_models()
+        db.create_all()
+        db.engine.dispose()
+    migrated, created = (a.config["SQLALCHEMY_DATABASE_URI"] for a in (empty_app, reference))
+    assert triggers(migrated) == triggers(created)
 
 
 def test_downgrade_to_nothing_and_upgrade_again(empty_app):
