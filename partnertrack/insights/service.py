@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
 from flask import current_app
@@ -29,10 +31,30 @@ def thresholds() -> Thresholds:
     return Thresholds.from_mapping(current_app.config)
 
 
+_MEMO: OrderedDict[str, Signals] = OrderedDict()
+_MEMO_SIZE = 4096
+
+
 def signals_of(views: Sequence[SessionView]) -> Signals:
-    """Every signal of one partnership, from what the viewer may see."""
+    """Every signal of one partnership, from what the viewer may see.
+
+    Memoised per process by a hash of exactly what the analysis reads (the
+    visible views, today's date, the thresholds): a dashboard re-analysing 40
+    unchanged partnerships on every load spent most of its time here, and a
+    content key can never serve a stale result.
+    """
+    limits, day = thresholds(), today()
+    key = hashlib.blake2b(repr((day, limits, tuple(views))).encode(), digest_size=16).hexdigest()
+    found = _MEMO.get(key)
+    if found is not None:
+        _MEMO.move_to_end(key)
+        return found
     statuses = [SessionStatus(v.number, v.date, v.rated_by) for v in views]
-    return analyse(rating_data(views), statuses, today(), thresholds())
+    result = analyse(rating_data(views), statuses, day, limits)
+    _MEMO[key] = result
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return result
 
 
 def sentences(signals: Signals, role: str) -> list[str]:
