@@ -14,7 +14,7 @@ login_manager.login_message_category = "info"
 def load_user(session_id: str) -> User | None:
     """The user of a session id "<id>:<version>", or None once the version has moved on."""
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not (user_id.isascii() and user_id.isdigit() and version.isascii() and version.isdigit()):
         return None
     user = db.session.get(User, int(user_id))
     if user is None or user.session_version != int(version) or not user.active:

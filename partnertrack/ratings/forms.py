@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -28,7 +29,8 @@ class ScoreField(Field):
         """Keep the raw text (to show it back) and parse it strictly."""
         self.raw = (valuelist[0] if valuelist else "").strip()
         self.data = None
-        if self.raw and self.raw.lstrip("-").isdigit() and len(self.raw) <= 3:
+        # fullmatch on ASCII digits: str.isdigit() also accepts "²", which int() refuses.
+        if re.fullmatch(r"-?[0-9]{1,3}", self.raw):
             self.data = int(self.raw)
 
     def _value(self) -> str:

@@ -45,8 +45,13 @@ def new(partnership_id: int):
     form = ConcernForm()
     _session_choices(form, partnership)
     if form.validate_on_submit():
-        session_id = int(form.session.data) if (form.session.data or "").isdigit() else None
+        raw = form.session.data or ""
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        well_formed = raw.isascii() and raw.isdigit() and len(raw) < 10
         try:
+            if raw and not well_formed:
+                raise Refused("Please choose one of this partnership’s sessions.")
+            session_id = int(raw) if raw else None
             entry = service.raise_concern(partnership, role, current_user, form.text.data, session_id)
         except Refused as refusal:
             db.session.rollback()

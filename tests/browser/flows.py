@@ -313,3 +313,75 @@ def charts(page: Page) -> dict[str, Chart]:
             summary=figure.locator(".chart-summary").inner_text().strip(), rows=rows,
         )
     return found
+
+
+# ---- working together: goals, the rupture log, the ending review ------------------------------
+
+def flash(page: Page, text: str) -> None:
+    """The success message (role=status) containing ``text`` is shown."""
+    expect(page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
+
+def goal_card(page: Page, text: str) -> Locator:
+    """The card on the goals page whose heading is the goal's current wording."""
+    return page.locator("article.goal").filter(has=page.get_by_role("heading", level=2, name=text))
+
+
+def add_goal(page: Page, text: str) -> None:
+    """On the goals page: type a new goal and add it."""
+    page.get_by_label("New goal", exact=True).fill(text)
+    page.get_by_role("button", name="Add goal").click()
+    flash(page, "Goal added.")
+
+
+def reword_goal(page: Page, old: str, new: str) -> None:
+    """On the goals page: open "Reword this goal" on the goal worded ``old`` and save ``new``."""
+    card = goal_card(page, old)
+    card.locator("summary", has_text="Reword this goal").click()
+    card.get_by_label("New wording", exact=True).fill(new)
+    card.get_by_role("button", name="Save new wording").click()
+    flash(page, "Goal reworded.")
+
+
+def goal_history(page: Page, text: str) -> list[str]:
+    """The history lines of the goal worded ``text``, oldest first, whitespace collapsed."""
+    lines = goal_card(page, text).locator("ol.history li").all_inner_texts()
+    return [" ".join(line.split()) for line in lines]
+
+
+def raise_concern(page: Page, text: str) -> None:
+    """From the partnership page: "Something felt off? Raise a concern", write it, raise it."""
+    page.get_by_role("link", name="Something felt off? Raise a concern").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Raise a concern")
+    page.get_by_label("What felt off?", exact=True).fill(text)
+    page.get_by_role("button", name="Raise the concern").click()
+    flash(page, "Your concern is in the rupture log.")
+
+
+def change_entry_status(page: Page, choice: str, note: str) -> None:
+    """On a rupture-log entry: pick the status whose label starts with ``choice``, add a note, save."""
+    page.get_by_label(re.compile(f"^{choice}:")).check()
+    page.get_by_label("Note (optional)", exact=True).fill(note)
+    page.get_by_role("button", name="Change status").click()
+    flash(page, f"Marked {choice.lower()}.")
+
+
+def write_review_notes(page: Page, progress: str, left_undone: str) -> None:
+    """On the ending review: write one's own two notes and save them."""
+    mine = page.locator("#my-notes")
+    mine.get_by_label("Progress made", exact=True).fill(progress)
+    mine.get_by_label("What was left undone", exact=True).fill(left_undone)
+    mine.get_by_role("button", name="Save my notes").click()
+    flash(page, "Your notes are saved.")
+
+
+def download_review_pdf_text(page: Page) -> str:
+    """On the ending review: download the PDF and return its text as pypdf reads it."""
+    from pypdf import PdfReader
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download the review as PDF").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
+    reader = PdfReader(download.path())
+    return "\n".join(p.extract_text() or "" for p in reader.pages)

@@ -137,7 +137,7 @@ def test_reveal_days_are_configurable(new_app):
     assert "day-old note" in client.get(f"/partnerships/{pid}/").text
 
 
-BAD_SCORES = ["11", "-1", "7.5", "abc", "", " ", "1e1", "0x5", "99999999999999999999"]
+BAD_SCORES = ["11", "-1", "7.5", "abc", "", " ", "1e1", "0x5", "99999999999999999999", "²", "٣"]
 
 
 @pytest.mark.parametrize("value", BAD_SCORES)

@@ -131,6 +131,7 @@ def test_concern_raised_from_the_partnership_page(app, client, world, auth):
     ({"text": ""}, "Please say briefly what felt off."),
     ({"text": "y" * 2001}, "Please keep your concern to 2,000 characters or fewer."),
     ({"text": "Fine words", "session": "99999"}, "Please choose one of this partnership’s sessions."),
+    ({"text": "Fine words", "session": "²"}, "Please choose one of this partnership’s sessions."),
 ])
 def test_bad_concerns_are_refused_beside_the_field(app, client, world, auth, data, message):
     auth.login(PATIENT)
