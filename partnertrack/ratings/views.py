@@ -37,9 +37,12 @@ def rate(partnership_id: int):
         flash("This partnership has ended, so it takes no new ratings. Its history stays here to read and export.", "error")
         return redirect(url_for("partnerships.show", partnership_id=partnership.id))
     form = rating_form_for(form_goals(partnership))
+    prefilled_date = None
     if request.method == "GET":
         form.session_date.data = _requested_date() or today()
-        _prefill(form, next((v for v in views if v.date == form.session_date.data), None))
+        shown = next((v for v in views if v.date == form.session_date.data), None)
+        _prefill(form, shown)
+        prefilled_date = form.session_date.data if shown and shown.own else None
         _prefill_progress(form, progress_of(partnership, role, form.session_date.data))
     status = 200
     if form.is_submitted():
@@ -61,7 +64,7 @@ def rate(partnership_id: int):
         status = 422
     return render_template(
         "ratings/rate.html", form=form, partnership=partnership, role=role, factors=FACTORS,
-        earliest=partnership.started_on, latest=today(), views=views,
+        earliest=partnership.started_on, latest=today(), views=views, prefilled_date=prefilled_date,
     ), status
 
 

@@ -63,7 +63,20 @@
     });
   }
 
+  // The form shows a session's earlier answers; picking another date must not
+  // carry them over to it, so the page reloads with that session's own answers.
+  function setupDateSwitch(form) {
+    var date = form.querySelector("input[type=date]");
+    if (!date) { return; }
+    date.addEventListener("change", function () {
+      if (date.value && date.value !== form.dataset.prefilledDate) {
+        window.location.search = "?date=" + encodeURIComponent(date.value);
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-prefilled-date]").forEach(setupDateSwitch);
     document.querySelectorAll("[data-score-field]").forEach(addChips);
     document.querySelectorAll("button[data-copy]").forEach(setupCopy);
     var firstError = document.querySelector("[aria-invalid=true]");

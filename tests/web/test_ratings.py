@@ -241,6 +241,10 @@ def test_edit_link_prefills_own_rating(client, world, auth):
     rate(client, world, mutuality=2, comment="first thoughts")
     page = client.get(f"/partnerships/{world.partnership}/rate?date={YESTERDAY.isoformat()}").text
     assert 'value="2"' in page and "first thoughts" in page
+    # The page marks the date its answers belong to, so changing the date reloads instead of carrying them over.
+    assert f'data-prefilled-date="{YESTERDAY.isoformat()}"' in page
+    fresh = client.get(f"/partnerships/{world.partnership}/rate?date={TODAY.isoformat()}").text
+    assert "data-prefilled-date" not in fresh and "first thoughts" not in fresh
 
 
 def test_side_by_side_and_csv_hold_what_was_typed(client, world, auth):
