@@ -1,8 +1,8 @@
-"""Render ChartData to SVG or PNG with matplotlib's object API (no pyplot, no Flask).
+"""Render ChartData to SVG or PNG with matplotlib's object API (Figure only, no Flask).
 
 matplotlib is imported on the first render, not on import: the CLI, the tests and
-every page without a chart stay fast. pyplot is never used, so no global figure
-registry exists to leak; a Figure is dropped when ``render`` returns. Output is
+every page without a chart stay fast. The stateful plotting interface is never
+used, so no global figure registry exists to leak; a Figure is dropped when ``render`` returns. Output is
 deterministic (fixed SVG hash salt, no dates in metadata), so the same data
 gives the same bytes and an ETag can be taken from the data alone.
 """
@@ -281,7 +281,7 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
 
 
 def _colormap(name: str) -> Any:
-    """A registered colormap by name, via the registry pyplot would use."""
+    """A registered colormap by name, from matplotlib's colormap registry."""
     import matplotlib
 
     return matplotlib.colormaps[name]
