@@ -63,15 +63,18 @@
     });
   }
 
-  // The form shows a session's earlier answers; picking another date must not
-  // carry them over to it, so the page reloads with that session's own answers.
+  // The form shows a session's earlier answers. Reloading on a date change would
+  // wipe what a keyboard user is typing, so say instead that the answers shown
+  // belong to another session and let the person decide.
   function setupDateSwitch(form) {
     var date = form.querySelector("input[type=date]");
-    if (!date) { return; }
+    var notice = form.querySelector(".date-notice");
+    if (!date || !notice) { return; }
     date.addEventListener("change", function () {
-      if (date.value && date.value !== form.dataset.prefilledDate) {
-        window.location.search = "?date=" + encodeURIComponent(date.value);
-      }
+      notice.textContent = date.value && date.value !== form.dataset.prefilledDate
+        ? "The answers below are the ones you gave for " + form.dataset.prefilledDate +
+          ". Check each one before saving them for this date."
+        : "";
     });
   }
 
