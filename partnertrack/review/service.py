@@ -52,14 +52,21 @@ def _fresh(partnership: Partnership) -> Review | None:
     return review_of(partnership)
 
 
-def _set_status(partnership: Partnership, old: str, new: str) -> None:
-    """partnership.status old -> new, only if it still is ``old``; Refused otherwise."""
-    done = db.session.execute(
-        db.update(Partnership).where(Partnership.id == partnership.id, Partnership.status == old).values(status=new)
-    )
+def _guarded_update(model, conditions: tuple, values: dict, refusal: str = CHANGED_MEANWHILE) -> None:
+    """UPDATE one row only while ``conditions`` still hold; roll back and refuse otherwise.
+
+    Every review step goes through this: the condition is checked by the database in
+    the same statement, so two people clicking at once cannot both succeed.
+    """
+    done = db.session.execute(db.update(model).where(*conditions).values(values))
     if done.rowcount != 1:
         db.session.rollback()
-        raise Refused(CHANGED_MEANWHILE)
+        raise Refused(refusal)
+
+
+def _set_status(partnership: Partnership, old: str, new: str) -> None:
+    """partnership.status old -> new, only if it still is ``old``; Refused otherwise."""
+    _guarded_update(Partnership, (Partnership.id == partnership.id, Partnership.status == old), {"status": new})
 
 
 def open_review(partnership: Partnership, role: str, user: User | None) -> Review:
@@ -93,14 +100,10 @@ def save_notes(partnership: Partnership, role: str, progress: str, left_undone: 
     review = _fresh(partnership)
     machine.save_notes(state_of(partnership, review), role)
     agreed = getattr(Review, f"{role}_agreed_at")
-    done = db.session.execute(
-        db.update(Review)
-        .where(Review.id == review.id, Review.status == "open", agreed.is_(None))
-        .values({f"{role}_progress": progress, f"{role}_left_undone": left_undone, "updated_at": utcnow()})
+    _guarded_update(
+        Review, (Review.id == review.id, Review.status == "open", agreed.is_(None)),
+        {f"{role}_progress": progress, f"{role}_left_undone": left_undone, "updated_at": utcnow()},
     )
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Refused(CHANGED_MEANWHILE)
     db.session.commit()
 
 
@@ -109,13 +112,10 @@ def agree(partnership: Partnership, role: str) -> bool:
     review = _fresh(partnership)
     machine.agree(state_of(partnership, review), role)
     column = getattr(Review, f"{role}_agreed_at")
-    done = db.session.execute(
-        db.update(Review).where(Review.id == review.id, Review.status == "open", column.is_(None))
-        .values({f"{role}_agreed_at": utcnow()})
+    _guarded_update(
+        Review, (Review.id == review.id, Review.status == "open", column.is_(None)),
+        {f"{role}_agreed_at": utcnow()}, "You have already agreed to end.",
     )
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Refused("You have already agreed to end.")
     db.session.refresh(review)  # the partner may have agreed a moment ago
     ended = review.agreed("patient") and review.agreed("therapist")
     if ended:
@@ -130,13 +130,9 @@ def withdraw(partnership: Partnership, role: str) -> None:
     review = _fresh(partnership)
     machine.withdraw(state_of(partnership, review), role)
     column = getattr(Review, f"{role}_agreed_at")
-    done = db.session.execute(
-        db.update(Review).where(Review.id == review.id, Review.status == "open", column.is_not(None))
-        .values({f"{role}_agreed_at": None})
+    _guarded_update(
+        Review, (Review.id == review.id, Review.status == "open", column.is_not(None)), {f"{role}_agreed_at": None}
     )
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Refused(CHANGED_MEANWHILE)
     db.session.commit()
 
 
@@ -145,12 +141,9 @@ def close_review(partnership: Partnership, role: str) -> None:
     review = _fresh(partnership)
     machine.close_review(state_of(partnership, review))
     _set_status(partnership, "ending", "active")
-    done = db.session.execute(
-        db.update(Review).where(Review.id == review.id, Review.status == "open").values(
-            status="closed", closed_by=role, closed_at=utcnow(), patient_agreed_at=None, therapist_agreed_at=None
-        )
+    _guarded_update(
+        Review, (Review.id == review.id, Review.status == "open"),
+        {"status": "closed", "closed_by": role, "closed_at": utcnow(), "patient_agreed_at": None,
+         "therapist_agreed_at": None},
     )
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Refused(CHANGED_MEANWHILE)
     db.session.commit()
