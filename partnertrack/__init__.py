@@ -1,4 +1,9 @@
-"""PartnerTrack: therapist and patient rate every session and watch the trends together."""
+"""PartnerTrack: therapist and patient rate every session and watch the trends together.
+
+``create_app`` builds the app in named steps. Where things live is described in
+docs/architecture.md: infrastructure in ``core/``, one package per feature, each owning
+its blueprint, forms, services and pure domain modules.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,15 @@ import os
 
 from flask import Flask
 
-from . import config as config_module
-from .extensions import cache, csrf, db, limiter, login_manager, migrate
+from partnertrack import config as config_module
+from partnertrack.extensions import cache, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_DIR = os.path.dirname(__file__)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then PARTNERTRACK_* variables."""
-    app = Flask(__name__, instance_relative_config=True, template_folder="../templates")
+    app = Flask(__name__, instance_relative_config=True, template_folder=config_module.template_folder())
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config_module.defaults(app.instance_path))
     if test_config is None:
@@ -27,63 +34,74 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_hooks(app)
+    register_template_helpers(app)
     register_commands(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind every extension to this app."""
-    from .database import configure_engine_events
+    """Bind every extension to this app, with every model known to the metadata."""
+    from partnertrack.auth.loader import register_user_loader
+    from partnertrack.core.database import configure_engine_events
+    from partnertrack.models import import_all_models
 
+    import_all_models()
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     login_manager.init_app(app)
+    register_user_loader(login_manager)
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)
-    from . import auth  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach the route modules."""
-    from .account.views import bp as account_bp
-    from .auth.views import bp as auth_bp
-    from .exports.views import bp as exports_bp
-    from .health import bp as health_bp
-    from .insights.views import bp as insights_bp
-    from .partnerships.views import bp as partnerships_bp
-    from .ratings.views import bp as ratings_bp
+    """Attach every feature's blueprint (pages about one partnership load and authorise it first)."""
+    from partnertrack.account.views import bp as account
+    from partnertrack.auth.views import bp as auth
+    from partnertrack.core.health import bp as health
+    from partnertrack.dashboard.views import bp as dashboard
+    from partnertrack.exports.views import bp as exports
+    from partnertrack.goals.views import bp as goals
+    from partnertrack.insights.views import bp as insights
+    from partnertrack.partnerships.views import bp as partnerships
+    from partnertrack.partnerships.views import member_bp as partnership
+    from partnertrack.ratings.views import bp as ratings
+    from partnertrack.review.views import bp as review
+    from partnertrack.ruptures.views import bp as ruptures
 
-    for blueprint in (health_bp, auth_bp, partnerships_bp, ratings_bp, exports_bp, insights_bp):
+    for blueprint in (health, auth, account, dashboard, partnerships, partnership, ratings, exports, insights,
+                      goals, ruptures, review):
         app.register_blueprint(blueprint)
-    app.register_blueprint(account_bp)
-    from .goals.views import bp as goals_bp  # noqa: E402  (issue 4: goals, rupture log, ending review)
-    from .review.views import bp as review_bp
-    from .ruptures.views import bp as ruptures_bp
-
-    app.register_blueprint(goals_bp)
-    app.register_blueprint(ruptures_bp)
-    app.register_blueprint(review_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """One templated page for every HTTP error."""
-    from .errors import register
+    """One templated page for every HTTP error, and one handler for refused steps."""
+    from partnertrack.core.errors import register
 
     register(app)
 
 
 def register_hooks(app: Flask) -> None:
-    """Request hooks: security headers and the idle timeout."""
-    from .security import register
+    """Request hooks: security headers, the idle timeout, and the request's one commit."""
+    from partnertrack.core.database import register_request_transaction
+    from partnertrack.core.security import register
+
+    register(app)
+    register_request_transaction(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Jinja filters and globals shared by every template."""
+    from partnertrack.core.filters import register
 
     register(app)
 
 
 def register_commands(app: Flask) -> None:
-    """The flask CLI: setup, demo, user management."""
-    from .cli import register
+    """The flask CLI: setup, demo, user management, backups."""
+    from partnertrack.cli import register
 
     register(app)

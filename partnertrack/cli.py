@@ -8,8 +8,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from .extensions import db
-from .models import User
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.models import User
 
 user_cli = AppGroup("user", help="Manage accounts.")
 
@@ -18,8 +19,8 @@ def create_schema() -> None:
     """Bring the database schema up to date (apply pending migrations); a clear error if unreachable."""
     from sqlalchemy.exc import OperationalError
 
-    from .database import driver_message
-    from .schema import upgrade_schema
+    from partnertrack.core.database import driver_message
+    from partnertrack.core.schema import upgrade_schema
 
     try:
         upgrade_schema()
@@ -37,7 +38,7 @@ def setup_command(demo: bool) -> None:
     click.echo("Database ready.")
     if demo:
         if db.session.scalar(db.select(User.id).limit(1)) is None:
-            from .demo import load_demo
+            from partnertrack.demo.loader import load_demo
 
             _print_credentials(load_demo())
         else:
@@ -57,18 +58,18 @@ def demo_command(therapists: int | None, patients: int, sessions: int) -> None:
     """
     create_schema()
     if therapists is None:
-        from .demo import load_demo
+        from partnertrack.demo.loader import load_demo
 
         _print_credentials(load_demo())
         return
-    from .demo_scale import load_scale
+    from partnertrack.demo.scale import load_scale
 
     result = load_scale(therapists, patients, sessions)
     click.echo(
         f"Generated {result['therapists']} therapists, {result['partnerships']} partnerships, "
         f"{result['sessions']} sessions and {result['ratings']} ratings in {result['seconds']} s."
     )
-    _print_credentials([("therapist", *result["login"])])
+    _print_credentials([(Role.THERAPIST, *result["login"])])
 
 
 def _print_credentials(accounts: list[tuple[str, str, str]]) -> None:
@@ -84,8 +85,8 @@ def _print_credentials(accounts: list[tuple[str, str, str]]) -> None:
 @click.option("--password", default=None, help="Omit to generate a strong one and print it.")
 def user_create(name: str, email: str, password: str | None) -> None:
     """Add a therapist account (for installations with sign-up switched off)."""
-    from .auth.accounts import create_user
-    from .passwords import MIN_LENGTH
+    from partnertrack.auth.service import create_user
+    from partnertrack.core.passwords import MIN_LENGTH
 
     email = email.strip().lower()
     if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
@@ -94,11 +95,11 @@ def user_create(name: str, email: str, password: str | None) -> None:
     password = password or secrets.token_urlsafe(12)
     if len(password) < MIN_LENGTH:
         raise click.ClickException(f"The password must be at least {MIN_LENGTH} characters long.")
-    from .password_policy import policy_problem
+    from partnertrack.core.password_policy import policy_problem
 
     if (problem := policy_problem(password, email)) is not None:
         raise click.ClickException(problem)
-    create_user(name, email, password, role="therapist")
+    create_user(name, email, password, role=Role.THERAPIST)
     db.session.commit()
     click.echo(f"Therapist account created for {email}.")
     if generated:
@@ -118,9 +119,9 @@ def _account(email: str) -> User:
 @click.option("--password", default=None, help="Omit to generate a strong one and print it.")
 def user_reset_password(email: str, password: str | None) -> None:
     """Set a new password for someone who forgot theirs; every session of theirs ends."""
-    from .audit import record
-    from .password_policy import policy_problem
-    from .passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+    from partnertrack.core.audit import record
+    from partnertrack.core.password_policy import policy_problem
+    from partnertrack.core.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
 
     user = _account(email)
     generated = password is None
@@ -131,7 +132,7 @@ def user_reset_password(email: str, password: str | None) -> None:
         raise click.ClickException(problem)
     user.password_hash = hash_password(password)
     user.session_version += 1
-    record("account.password_reset", subject_id=user.id, detail="command line", commit=False)
+    record("account.password_reset", subject_id=user.id, detail="command line")
     db.session.commit()
     click.echo(f"Password reset for {user.email}; they were logged out everywhere.")
     if generated:
@@ -154,11 +155,11 @@ def user_enable(email: str) -> None:
 
 def _set_active(user: User, active: bool) -> None:
     """Switch ``user`` on or off, ending their sessions, with an audit event."""
-    from .audit import record
+    from partnertrack.core.audit import record
 
     user.active = active
     user.session_version += 1
-    record("account.enabled" if active else "account.disabled", subject_id=user.id, detail="command line", commit=False)
+    record("account.enabled" if active else "account.disabled", subject_id=user.id, detail="command line")
     db.session.commit()
     click.echo(f"Account {user.email} {'enabled' if active else 'disabled'}; every session of it has ended.")
 
@@ -168,7 +169,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(setup_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(user_cli)
-    from .backup import backup_command, restore_command
+    from partnertrack.core.backup import backup_command, restore_command
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

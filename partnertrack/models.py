@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, date, datetime
+import importlib
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
-from .extensions import db
-from .factors import FACTOR_KEYS, SCORE_MAX, SCORE_MIN
+from partnertrack.core.clock import utcnow
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.ratings.factors import FACTOR_KEYS, SCORE_MAX, SCORE_MIN
+
+# The one model registry: every module that defines tables, imported by create_app so that
+# the metadata (create_all, migrations, the schema checks) always knows every table.
+# Feature models name their relationship targets as strings, so none imports another.
+MODEL_MODULES = (
+    "partnertrack.models",
+    "partnertrack.core.audit",
+    "partnertrack.goals.models",
+    "partnertrack.ruptures.models",
+    "partnertrack.review.models",
+)
 
 
-def utcnow() -> datetime:
-    """The current time in UTC, aware; used as a callable column default."""
-    return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """Treat a naive datetime read back from SQLite as the UTC it was stored as."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def hash_token(token: str) -> str:
-    """SHA-256 of an invite token: only the hash is stored, so a leaked table joins no one."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def import_all_models() -> None:
+    """Import every module of MODEL_MODULES (a new feature's models module is added there)."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
 
 
 class User(UserMixin, db.Model):
@@ -56,7 +60,7 @@ class User(UserMixin, db.Model):
     @property
     def is_therapist(self) -> bool:
         """True for a therapist account."""
-        return self.role == "therapist"
+        return self.role == Role.THERAPIST
 
 
 class Partnership(db.Model):
@@ -85,12 +89,12 @@ class Partnership(db.Model):
         back_populates="partnership", order_by="TherapySession.date", cascade="all, delete-orphan"
     )
 
-    def role_of(self, user: User) -> str | None:
+    def role_of(self, user: User) -> Role | None:
         """The role ``user`` plays in this partnership, or None for an outsider."""
         if user.id == self.therapist_id:
-            return "therapist"
+            return Role.THERAPIST
         if self.patient_id is not None and user.id == self.patient_id:
-            return "patient"
+            return Role.PATIENT
         return None
 
     @property
@@ -129,7 +133,7 @@ class TherapySession(db.Model):
 
     partnership: so.Mapped[Partnership] = so.relationship(back_populates="sessions")
     ratings: so.Mapped[list[Rating]] = so.relationship(
-        back_populates="session", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="therapy_session", cascade="all, delete-orphan", lazy="selectin"
     )
 
     def rating_by(self, role: str) -> Rating | None:
@@ -174,17 +178,9 @@ class Rating(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    session: so.Mapped[TherapySession] = so.relationship(back_populates="ratings")
+    therapy_session: so.Mapped[TherapySession] = so.relationship(back_populates="ratings")
 
     @property
     def scores(self) -> dict[str, int | None]:
         """The six scores keyed by factor."""
         return {key: getattr(self, key) for key in FACTOR_KEYS}
-
-
-# Goals, the rupture log and the ending review (issue 4): imported here so create_all sees them.
-# Module imports (not names), so importing e.g. goals.models first cannot trip over this cycle.
-from .goals import models as _goal_models  # noqa: E402,F401
-from .review import models as _review_models  # noqa: E402,F401
-from .ruptures import models as _rupture_models  # noqa: E402,F401
-from .audit import AuditEvent  # noqa: E402,F401  (issue 5: the append-only audit log)

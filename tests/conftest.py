@@ -135,7 +135,7 @@ class World:
 
 def add_user(name: str, email: str, role: str) -> int:
     """Store a user with the shared test password and return its id."""
-    from partnertrack.auth.accounts import create_user
+    from partnertrack.auth.service import create_user
 
     user = create_user(name, email, PASSWORD, role)
     db.session.commit()

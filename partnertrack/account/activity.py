@@ -7,9 +7,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from ..audit import AuditEvent
-from ..extensions import db
-from ..models import Partnership, User, as_utc
+from partnertrack.core.audit import AuditEvent
+from partnertrack.core.clock import as_utc
+from partnertrack.extensions import db
+from partnertrack.models import Partnership, User
 
 LIMIT = 500
 

@@ -11,13 +11,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from ..audit import AuditEvent
-from ..extensions import db
-from ..goals.models import Goal
-from ..models import Partnership, User, utcnow
-from ..ratings.service import views_for
-from ..review.models import Review
-from ..ruptures.models import RuptureEntry, RuptureNote
+from partnertrack.core.audit import AuditEvent
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+from partnertrack.goals.models import Goal
+from partnertrack.models import Partnership, User
+from partnertrack.ratings.records import timeline_for
+from partnertrack.review.models import Review
+from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 
 FORMAT = "partnertrack-account-export"
 VERSION = 1
@@ -59,7 +60,7 @@ def _partnership(partnership: Partnership, user: User) -> dict:
         "status": partnership.status,
         "closed_by_patient": partnership.closed_by_patient,
         "started_on": _iso(partnership.started_on),
-        "sessions": [_session(view) for view in views_for(partnership, role)],
+        "sessions": [_session(view) for view in timeline_for(partnership, role)],
         "goals": [_goal(g) for g in db.session.scalars(sa.select(Goal).where(Goal.partnership_id == partnership.id))],
         "concerns_and_notes": _rupture_log(partnership.id, role),
         "ending_review": _review(partnership.id, role),

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from ..audit import record
-from ..extensions import db
-from ..goals.models import Goal, GoalRevision
-from ..models import Partnership, Rating, TherapySession, User
-from ..review.models import Review
-from ..ruptures.models import RuptureEntry, RuptureNote
+from partnertrack.core.audit import record
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.goals.models import Goal, GoalRevision
+from partnertrack.models import Partnership, Rating, TherapySession, User
+from partnertrack.review.models import Review
+from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 
 THERAPIST_BLOCKED = (
     "Your partnerships hold your patients' records, so the account cannot be deleted here. "
@@ -31,7 +32,7 @@ THERAPIST_BLOCKED = (
 
 def deletion_blocker(user: User) -> str | None:
     """Why ``user`` cannot delete their own account, or None when they can."""
-    if user.role != "therapist":
+    if user.role != Role.THERAPIST:
         return None
     with_patient = db.session.scalar(
         sa.select(Partnership.id)
@@ -43,17 +44,17 @@ def deletion_blocker(user: User) -> str | None:
 
 
 def delete_account(user: User) -> None:
-    """Erase ``user`` (see the module docstring) in one transaction, audit it and commit."""
+    """Erase ``user`` (see the module docstring) and audit it, in the caller's transaction."""
     for partnership in db.session.scalars(sa.select(Partnership).where(Partnership.patient_id == user.id)):
         _erase_patient_words(partnership.id)
         partnership.status = "ended"
         partnership.closed_by_patient = True
         partnership.patient_id = None
-        record("partnership.closed_by_patient", partnership.id, user=user, commit=False)
-    record("account.deleted", user=user, commit=False)
+        record("partnership.closed_by_patient", partnership.id, user=user)
+    record("account.deleted", user=user)
     # Invited-only partnerships of a therapist go with the account (ON DELETE CASCADE).
     db.session.delete(user)
-    db.session.commit()
+    db.session.flush()
 
 
 def _erase_patient_words(partnership_id: int) -> None:
@@ -61,7 +62,7 @@ def _erase_patient_words(partnership_id: int) -> None:
     session_ids = sa.select(TherapySession.id).where(TherapySession.partnership_id == partnership_id)
     # Goal progress goes with the rating (ON DELETE CASCADE).
     db.session.execute(
-        sa.delete(Rating).where(Rating.rater == "patient", Rating.session_id.in_(session_ids)),
+        sa.delete(Rating).where(Rating.rater == Role.PATIENT, Rating.session_id.in_(session_ids)),
         execution_options={"synchronize_session": False},
     )
     # A session nobody rated any more is only a date; it goes too.
@@ -92,12 +93,12 @@ def _erase_goal_wordings(partnership_id: int) -> None:
     """
     worded_by_patient = (
         sa.select(GoalRevision.goal_id)
-        .where(GoalRevision.changed_by == "patient", GoalRevision.action.in_(("created", "reworded")))
+        .where(GoalRevision.changed_by == Role.PATIENT, GoalRevision.action.in_(("created", "reworded")))
     )
     db.session.execute(
         sa.delete(Goal).where(
             Goal.partnership_id == partnership_id,
-            sa.or_(Goal.created_by == "patient", Goal.id.in_(worded_by_patient)),
+            sa.or_(Goal.created_by == Role.PATIENT, Goal.id.in_(worded_by_patient)),
         ),
         execution_options={"synchronize_session": False},
     )
@@ -107,10 +108,10 @@ def _erase_rupture_log(partnership_id: int) -> None:
     """Delete the patient's entries (their concerns, signals from their ratings) and notes."""
     entry_ids = sa.select(RuptureEntry.id).where(RuptureEntry.partnership_id == partnership_id)
     db.session.execute(
-        sa.delete(RuptureNote).where(RuptureNote.author == "patient", RuptureNote.entry_id.in_(entry_ids)),
+        sa.delete(RuptureNote).where(RuptureNote.author == Role.PATIENT, RuptureNote.entry_id.in_(entry_ids)),
         execution_options={"synchronize_session": False},
     )
     db.session.execute(
-        sa.delete(RuptureEntry).where(RuptureEntry.partnership_id == partnership_id, RuptureEntry.party == "patient"),
+        sa.delete(RuptureEntry).where(RuptureEntry.partnership_id == partnership_id, RuptureEntry.party == Role.PATIENT),
         execution_options={"synchronize_session": False},
     )

@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..auth.forms import password_field
-from ..passwords import MAX_LENGTH
+from partnertrack.auth.forms import password_field
+from partnertrack.core.passwords import MAX_LENGTH
 
 
 def current_password_field() -> PasswordField:

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
-from ..audit import record
-from ..auth.accounts import start_session
-from ..extensions import db, limiter
-from ..password_policy import policy_problem
-from ..passwords import check_password, hash_password
-from .activity import activity_for, my_partnerships
-from .data import build_export
-from .erasure import deletion_blocker, delete_account
-from .forms import DeleteAccountForm, PasswordChangeForm
+from partnertrack.account.activity import activity_for, my_partnerships
+from partnertrack.account.data import build_export
+from partnertrack.account.erasure import delete_account, deletion_blocker
+from partnertrack.account.forms import DeleteAccountForm, PasswordChangeForm
+from partnertrack.auth.service import start_session
+from partnertrack.core.audit import record
+from partnertrack.core.password_policy import policy_problem
+from partnertrack.core.passwords import check_password, hash_password
+from partnertrack.extensions import limiter
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -60,8 +70,7 @@ def password():
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.password.data)
             user.session_version += 1
-            record("account.password_changed", user=user, commit=False)
-            db.session.commit()
+            record("account.password_changed", user=user)
             start_session(user)
             flash("Your password was changed. You were logged out everywhere else.", "success")
             return redirect(url_for("account.index"))

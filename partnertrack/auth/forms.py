@@ -6,10 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from ..extensions import db
-from ..models import User
-from ..password_policy import COMMON_MESSAGE, common_passwords, policy_problem
-from ..passwords import MAX_LENGTH, MIN_LENGTH
+from partnertrack.core.password_policy import (
+    COMMON_MESSAGE,
+    common_passwords,
+    policy_problem,
+)
+from partnertrack.core.passwords import MAX_LENGTH, MIN_LENGTH
+from partnertrack.extensions import db
+from partnertrack.models import User
 
 PASSWORD_HINT = f"At least {MIN_LENGTH} characters. A long phrase is easier to remember than symbols."
 
@@ -94,9 +98,3 @@ class LoginForm(FlaskForm):
         "Password", validators=[DataRequired(message="Please enter your password."), Length(max=MAX_LENGTH)]
     )
     submit = SubmitField("Log in")
-
-
-class EmptyForm(FlaskForm):
-    """A CSRF-protected form with only a button (logout, join)."""
-
-    submit = SubmitField("Submit")

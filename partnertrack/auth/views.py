@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, logout_user
 
-from ..audit import record
-from ..extensions import db, limiter
-from ..models import User
-from ..passwords import burn_time, check_password
-from .accounts import create_user, safe_next, start_session
-from .forms import AccountForm, EmptyForm, LoginForm
+from partnertrack.auth.forms import AccountForm, LoginForm
+from partnertrack.auth.service import create_user, safe_next, start_session
+from partnertrack.core.audit import record
+from partnertrack.core.forms import EmptyForm
+from partnertrack.core.passwords import burn_time, check_password
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db, limiter
+from partnertrack.models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -31,16 +42,15 @@ def register():
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404)
     if current_user.is_authenticated:
-        return redirect(url_for("partnerships.dashboard"))
+        return redirect(url_for("dashboard.index"))
     form = AccountForm()
     form.submit.label.text = "Create therapist account"
     if form.validate_on_submit():
-        user = create_user(form.name.data, form.email.data, form.password.data, role="therapist")
-        db.session.commit()
+        user = create_user(form.name.data, form.email.data, form.password.data, role=Role.THERAPIST)
         start_session(user)
         record("account.created", user=user)
         flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
-        return redirect(url_for("partnerships.dashboard"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
@@ -50,7 +60,7 @@ def register():
 def login():
     """Log in with email and password; wrong credentials get one message for both parts."""
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")) or url_for("partnerships.dashboard"))
+        return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data))
@@ -62,7 +72,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         start_session(user)
         record("login.succeeded", user=user)
-        return redirect(safe_next(request.args.get("next")) or url_for("partnerships.dashboard"))
+        return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 
 
@@ -74,8 +84,7 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     current_user.session_version += 1
-    record("logout", commit=False)
-    db.session.commit()
+    record("logout")
     logout_user()
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))

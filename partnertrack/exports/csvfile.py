@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from ..factors import FACTOR_KEYS
-from ..reveal import SessionView
+from partnertrack.ratings.factors import FACTOR_KEYS
+from partnertrack.ratings.reveal import SessionView
 
 HEADER = ("session_number", "session_date", "rater", *FACTOR_KEYS, "alliance_index", "comment")
 # Cells that a spreadsheet would run as a formula; prefixed so opening the file runs nothing.
@@ -32,10 +32,10 @@ def _cell(value) -> str:
     return str(value)
 
 
-def rows(views: Iterable[SessionView]) -> list[list[str]]:
+def rows(timeline: Iterable[SessionView]) -> list[list[str]]:
     """The data rows, patient before therapist within a session."""
     out = []
-    for view in views:
+    for view in timeline:
         for rating in view.visible:
             out.append(
                 [str(view.number), view.date.isoformat(), rating.rater]
@@ -45,10 +45,10 @@ def rows(views: Iterable[SessionView]) -> list[list[str]]:
     return out
 
 
-def render(views: Iterable[SessionView]) -> str:
+def render(timeline: Iterable[SessionView]) -> str:
     """The whole CSV document, header first."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
-    writer.writerows(rows(views))
+    writer.writerows(rows(timeline))
     return buffer.getvalue()

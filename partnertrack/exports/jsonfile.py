@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ..factors import FACTOR_KEYS
-from ..goals.service import goals_of, visible_progress
-from ..models import Partnership, as_utc, utcnow
-from ..ratings.service import views_for
-from ..review.service import review_of
-from ..ruptures.service import entry_views
+from partnertrack.core.clock import as_utc, utcnow
+from partnertrack.core.roles import Role
+from partnertrack.goals.service import goals_of, visible_progress
+from partnertrack.models import Partnership
+from partnertrack.ratings.factors import FACTOR_KEYS
+from partnertrack.ratings.records import timeline_for
+from partnertrack.review.service import review_of
+from partnertrack.ruptures.service import entry_views
 
 FORMAT = "partnertrack-partnership-export"
 VERSION = 1
@@ -54,7 +56,7 @@ def _sessions(partnership: Partnership, role: str) -> list[dict[str, Any]]:
                 for r in v.visible
             ],
         }
-        for v in views_for(partnership, role)
+        for v in timeline_for(partnership, role)
     ]
 
 
@@ -108,7 +110,7 @@ def _review(partnership: Partnership) -> dict[str, Any] | None:
     if review is None:
         return None
     parties = {}
-    for role in ("patient", "therapist"):
+    for role in (Role.PATIENT, Role.THERAPIST):
         progress, undone = review.notes_of(role)
         parties[role] = {"progress_made": progress or None, "left_undone": undone or None,
                          "agreed_at": _when(review.agreed_at(role))}

@@ -5,55 +5,39 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, Response
-from flask_login import login_required
+from flask import Response, g
 
-from ..access import partnership_for
-from ..audit import record
-from ..ratings.service import views_for
-from . import csvfile, jsonfile
+from partnertrack.access import PartnershipBlueprint
+from partnertrack.core.audit import record
+from partnertrack.exports import csvfile, jsonfile
+from partnertrack.ratings.records import timeline_for
+from partnertrack.ruptures.service import sync_signals
 
-bp = Blueprint("exports", __name__, url_prefix="/partnerships")
-
-
-def _filename(name: str, partnership_id: int, ext: str) -> str:
-    """A safe download name such as partnertrack-3-alex.csv."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "partnership"
-    return f"partnertrack-{partnership_id}-{slug}.{ext}"
+bp = PartnershipBlueprint("exports", __name__)
 
 
-@bp.get("/<int:partnership_id>/export.csv")
-@login_required
-def export_csv(partnership_id: int):
+def _download(body: str, mimetype: str, ext: str) -> Response:
+    """``body`` as an attachment named after the partnership, e.g. partnertrack-3-alex.csv."""
+    slug = re.sub(r"[^a-z0-9]+", "-", g.partnership.patient_name.lower()).strip("-")[:40] or "partnership"
+    filename = f"partnertrack-{g.partnership.id}-{slug}.{ext}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.get("/export.csv")
+def export_csv():
     """The viewer's own ratings and the partner's revealed ones, as CSV."""
-    partnership, role = partnership_for(partnership_id)
-    body = csvfile.render(views_for(partnership, role))
-    record("export.csv", partnership.id)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_filename(partnership.patient_name, partnership.id, "csv")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    body = csvfile.render(timeline_for(g.partnership, g.role))
+    record("export.csv", g.partnership.id)
+    return _download(body, "text/csv", "csv")
 
 
-@bp.get("/<int:partnership_id>/export.json")
-@login_required
-def export_json(partnership_id: int):
+@bp.get("/export.json")
+def export_json():
     """Everything the viewer may see of the partnership as JSON (schema: docs/export-schema.md)."""
-    from ..ruptures.service import sync_signals
-
-    partnership, role = partnership_for(partnership_id)
-    sync_signals(partnership)  # the log as the rupture-log page would show it now
-    body = json.dumps(jsonfile.document(partnership, role), ensure_ascii=False, indent=2)
-    record("export.json", partnership.id)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_filename(partnership.patient_name, partnership.id, "json")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    sync_signals(g.partnership)  # the log as the rupture-log page would show it now
+    body = json.dumps(jsonfile.document(g.partnership, g.role), ensure_ascii=False, indent=2)
+    record("export.json", g.partnership.id)
+    return _download(body, "application/json", "json")

@@ -1,28 +1,12 @@
-"""Goal forms, and the trimmed, length-limited text field the rupture and review forms share too.
-
-Control characters (NUL and the like) never reach a form: security.refuse_control_characters
-turns such a request away before any view runs.
-"""
+"""Goal forms."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import HiddenField, SubmitField
 
-from .models import GOAL_TEXT_MAX
-
-
-def strip(value):
-    """Trim surrounding spaces from text input; leave None (field not sent) alone."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def text_field(label: str, limit: int, empty: str | None, what: str, description: str = "") -> TextAreaField:
-    """A trimmed text area with a length limit; ``empty`` is the message when required."""
-    checks = [DataRequired(message=empty)] if empty else []
-    checks.append(Length(max=limit, message=f"Please keep {what} to {limit:,} characters or fewer."))
-    return TextAreaField(label, validators=checks, filters=[strip], description=description)
+from partnertrack.core.forms import text_field
+from partnertrack.goals.models import GOAL_TEXT_MAX
 
 
 class GoalForm(FlaskForm):

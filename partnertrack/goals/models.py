@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ..extensions import db
-from ..factors import SCORE_MAX, SCORE_MIN
-from ..models import Partnership, Rating, utcnow
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+from partnertrack.ratings.factors import SCORE_MAX, SCORE_MIN
+
+if TYPE_CHECKING:  # relationship targets are named as strings: no import at run time
+    from partnertrack.models import Partnership, Rating
 
 GOAL_TEXT_MAX = 300
 GOAL_STATUSES = ("active", "achieved", "dropped")
@@ -44,7 +48,7 @@ class Goal(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    partnership: so.Mapped[Partnership] = so.relationship()
+    partnership: so.Mapped[Partnership] = so.relationship("Partnership")
     revisions: so.Mapped[list[GoalRevision]] = so.relationship(
         back_populates="goal", order_by="GoalRevision.id", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -99,4 +103,4 @@ class GoalProgress(db.Model):
     )
 
     goal: so.Mapped[Goal] = so.relationship(back_populates="progress")
-    rating: so.Mapped[Rating] = so.relationship()
+    rating: so.Mapped[Rating] = so.relationship("Rating")

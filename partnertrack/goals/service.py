@@ -13,17 +13,15 @@ from datetime import datetime
 
 from flask import current_app
 
-from ..chart_data import GoalSeries
-from ..clock import today
-from ..extensions import db
-from ..models import Partnership, Rating, TherapySession, User
-from ..reveal import is_revealed
-from ..review.machine import Refused
-from .models import GOAL_TEXT_MAX, Goal, GoalProgress, GoalRevision
+from partnertrack.core.clock import today
+from partnertrack.core.refusals import Refused
+from partnertrack.extensions import db
+from partnertrack.goals.models import GOAL_TEXT_MAX, Goal, GoalProgress, GoalRevision
+from partnertrack.models import Partnership, Rating, TherapySession, User
+from partnertrack.ratings.reveal import is_revealed
 
 # What each status change is called in the history, and the status it leads to.
 STATUS_ACTIONS = {"achieved": "achieved", "dropped": "dropped", "active": "reopened"}
-CHART_TITLE_MAX = 40  # a legend entry, not the whole goal; the table beside it has the full text
 
 
 def clean_text(text: str | None) -> str:
@@ -133,7 +131,7 @@ def progress_of(partnership: Partnership, role: str, day) -> dict[int, int]:
         .join(TherapySession, Rating.session_id == TherapySession.id)
         .where(TherapySession.partnership_id == partnership.id, TherapySession.date == day, Rating.rater == role)
     )
-    return {goal_id: progress for goal_id, progress in rows}
+    return dict(rows)
 
 
 def save_progress(rating: Rating, values: Mapping[int, int | None]) -> None:
@@ -197,7 +195,7 @@ def _sessions_seen(partnership: Partnership) -> dict[int, tuple[int, object, boo
     }
 
 
-def _goals_and_progress(partnership: Partnership, viewer_role: str):
+def goals_and_progress(partnership: Partnership, viewer_role: str):
     """(id, text, status) of every goal, and every progress answer ``viewer_role`` may see.
 
     Two queries whatever the number of goals and sessions: one for the sessions
@@ -227,27 +225,4 @@ def visible_progress(partnership: Partnership, viewer_role: str) -> list[Progres
 
     Session numbers count every session of the partnership by date, as everywhere else.
     """
-    return _goals_and_progress(partnership, viewer_role)[1]
-
-
-def _chart_title(text: str) -> str:
-    """A goal's text shortened for a chart legend."""
-    return text if len(text) <= CHART_TITLE_MAX else text[: CHART_TITLE_MAX - 1].rstrip() + "…"
-
-
-def goal_series(partnership: Partnership, viewer_role: str) -> list[GoalSeries]:
-    """Goal progress for the goal-progress chart, as ``viewer_role`` may see it.
-
-    One series per goal that is active or has visible progress (a dropped goal
-    nobody rated is left out), in the order the goals were set. A partner's
-    progress on a session shows only once that session is revealed.
-    """
-    goals, points = _goals_and_progress(partnership, viewer_role)
-    by_goal: dict[int, list[tuple[int, str, int]]] = {}
-    for p in points:
-        by_goal.setdefault(p.goal_id, []).append((p.session_number, p.rater, p.progress))
-    return [
-        GoalSeries(_chart_title(text), by_goal.get(goal_id, []))
-        for goal_id, (text, status) in goals.items()
-        if status == "active" or goal_id in by_goal
-    ]
+    return goals_and_progress(partnership, viewer_role)[1]

@@ -8,20 +8,29 @@ from collections.abc import Callable, Sequence
 
 from flask import current_app
 
-from .. import chart_data
-from ..clock import today
-from ..reveal import SessionView
-from ..signal_text import describe
-from ..signals import RatingData, SessionStatus, Signals, Thresholds, analyse
+from partnertrack.core.clock import today
+from partnertrack.goals.service import goals_and_progress
+from partnertrack.insights import chart_data
+from partnertrack.insights.signals import (
+    RatingData,
+    SessionStatus,
+    Signals,
+    Thresholds,
+    analyse,
+)
+from partnertrack.insights.wording import describe
+from partnertrack.models import Partnership
+from partnertrack.ratings.reveal import SessionView
 
 PARTNERSHIP_CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
+CHART_TITLE_MAX = 40  # a legend entry, not the whole goal; the table beside it has the full text
 
 
-def rating_data(views: Sequence[SessionView]) -> list[RatingData]:
+def rating_data(timeline: Sequence[SessionView]) -> list[RatingData]:
     """The ratings the viewer may see, as the signals module takes them."""
     return [
         RatingData(v.number, v.date, r.rater, r.scores, r.comment)
-        for v in views
+        for v in timeline
         for r in v.visible
     ]
 
@@ -35,22 +44,22 @@ _MEMO: OrderedDict[str, Signals] = OrderedDict()
 _MEMO_SIZE = 4096
 
 
-def signals_of(views: Sequence[SessionView]) -> Signals:
+def signals_of(timeline: Sequence[SessionView]) -> Signals:
     """Every signal of one partnership, from what the viewer may see.
 
     Memoised per process by a hash of exactly what the analysis reads (the
-    visible views, today's date, the thresholds): a dashboard re-analysing 40
+    visible sessions, today's date, the thresholds): a dashboard re-analysing 40
     unchanged partnerships on every load spent most of its time here, and a
     content key can never serve a stale result.
     """
     limits, day = thresholds(), today()
-    key = hashlib.blake2b(repr((day, limits, tuple(views))).encode(), digest_size=16).hexdigest()
+    key = hashlib.blake2b(repr((day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
     found = _MEMO.get(key)
     if found is not None:
         _MEMO.move_to_end(key)
         return found
-    statuses = [SessionStatus(v.number, v.date, v.rated_by) for v in views]
-    result = analyse(rating_data(views), statuses, day, limits)
+    statuses = [SessionStatus(v.number, v.date, v.rated_by) for v in timeline]
+    result = analyse(rating_data(timeline), statuses, day, limits)
     _MEMO[key] = result
     if len(_MEMO) > _MEMO_SIZE:
         _MEMO.popitem(last=False)
@@ -62,31 +71,38 @@ def sentences(signals: Signals, role: str) -> list[str]:
     return describe(signals, role)
 
 
-def _goal_series(partnership, role: str) -> list:
-    """The shared goals' progress as the viewer may see it."""
-    from ..goals.service import goal_series
-
-    return goal_series(partnership, role)
+def _chart_title(text: str) -> str:
+    """A goal's text shortened for a chart legend."""
+    return text if len(text) <= CHART_TITLE_MAX else text[: CHART_TITLE_MAX - 1].rstrip() + "…"
 
 
-def chart(name: str, partnership, role: str, views: Sequence[SessionView]) -> chart_data.ChartData:
+def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_data.GoalSeries]:
+    """Goal progress for the goal-progress chart, as ``viewer_role`` may see it.
+
+    One series per goal that is active or has visible progress (a dropped goal
+    nobody rated is left out), in the order the goals were set. A partner's
+    progress on a session shows only once that session is revealed.
+    """
+    goals, points = goals_and_progress(partnership, viewer_role)
+    by_goal: dict[int, list[tuple[int, str, int]]] = {}
+    for p in points:
+        by_goal.setdefault(p.goal_id, []).append((p.session_number, p.rater, p.progress))
+    return [
+        chart_data.GoalSeries(_chart_title(text), by_goal.get(goal_id, []))
+        for goal_id, (text, status) in goals.items()
+        if status == "active" or goal_id in by_goal
+    ]
+
+
+def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_data.ChartData:
     """The data of one partnership chart; KeyError for an unknown name."""
     builders: dict[str, Callable[[], chart_data.ChartData]] = {
         "alliance": lambda: chart_data.alliance(
-            rating_data(views), signals_of(views).ruptures, viewer_role=role
+            rating_data(timeline), signals_of(timeline).ruptures, viewer_role=role
         ),
-        "factors": lambda: chart_data.factor_trends(rating_data(views), viewer_role=role),
-        "gaps": lambda: chart_data.gap_map(rating_data(views), thresholds(), viewer_role=role),
-        "readiness": lambda: chart_data.readiness(rating_data(views), thresholds(), viewer_role=role),
-        "goals": lambda: chart_data.goal_progress(_goal_series(partnership, role), viewer_role=role),
+        "factors": lambda: chart_data.factor_trends(rating_data(timeline), viewer_role=role),
+        "gaps": lambda: chart_data.gap_map(rating_data(timeline), thresholds(), viewer_role=role),
+        "readiness": lambda: chart_data.readiness(rating_data(timeline), thresholds(), viewer_role=role),
+        "goals": lambda: chart_data.goal_progress(goal_series(partnership, role), viewer_role=role),
     }
     return builders[name]()
-
-
-def caseload_lines(rows) -> list[chart_data.CaseloadLine]:
-    """One line per partnership: the therapist's own alliance index by session."""
-    lines = []
-    for row in rows:
-        points = [(v.number, v.own.alliance_index) for v in row.views if v.own and v.own.alliance_index is not None]
-        lines.append(chart_data.CaseloadLine(row.partnership.patient_name, points))
-    return lines

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from partnertrack.schema import import_models
+from partnertrack.models import import_all_models
 
 config = context.config
 
@@ -19,7 +19,7 @@ logger = logging.getLogger("alembic.env")
 
 def target_metadata():
     """The metadata of every model module, so autogenerate sees every table."""
-    import_models()
+    import_all_models()
     return current_app.extensions["migrate"].db.metadata
 
 

@@ -1,20 +1,22 @@
-"""Opening partnerships, issuing invites and joining them."""
+"""Opening partnerships, issuing invites and joining them (changes are flushed; the request commits)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, timedelta
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import Invite, Partnership, User, as_utc, hash_token, utcnow
+from partnertrack.core.clock import as_utc, utcnow
+from partnertrack.core.tokens import TOKEN_MAX_LENGTH, hash_token, new_token
+from partnertrack.extensions import db
+from partnertrack.models import Invite, Partnership, User
 
 
 def open_partnership(therapist: User, patient_name: str, started_on: date) -> tuple[Partnership, str]:
     """Create a partnership and its first invite; returns the raw invite token (shown once)."""
     partnership = Partnership(therapist=therapist, patient_name=patient_name.strip(), started_on=started_on)
     db.session.add(partnership)
+    db.session.flush()
     token = new_invite(partnership)
     return partnership, token
 
@@ -26,7 +28,7 @@ def new_invite(partnership: Partnership) -> str:
         db.select(Invite).where(Invite.partnership_id == partnership.id, Invite.used_at.is_(None))
     ) if partnership.id else []:
         old.used_at = now
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     days = current_app.config["INVITE_DAYS"]
     db.session.add(Invite(partnership=partnership, token_hash=hash_token(token), expires_at=now + timedelta(days=days)))
     return token
@@ -43,7 +45,7 @@ class InviteProblem(Exception):
 
 def find_invite(token: str) -> Invite:
     """The usable invite for ``token``, or InviteProblem saying why it is not usable."""
-    if not token or len(token) > 200:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
         raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
     invite = db.session.scalar(db.select(Invite).where(Invite.token_hash == hash_token(token)))
     if invite is None:

@@ -1,37 +1,48 @@
-"""Dashboard, partnership pages, invites and joining."""
+"""Opening a partnership, its page, invites and joining."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
-from ..access import partnership_for, therapist_required
-from ..audit import record, record_view_once
-from ..chart_data import caseload
-from ..auth.accounts import create_user, start_session
-from ..auth.forms import AccountForm, EmptyForm
-from ..clock import today
-from ..extensions import db, limiter
-from ..factors import FACTORS
-from ..insights import service as insights
-from ..ratings.service import views_for
-from . import dashboard as dashboard_data
-from .forms import PartnershipForm
-from .service import InviteProblem, find_invite, join, new_invite, open_partnership
+from partnertrack.access import (
+    PartnershipBlueprint,
+    allowed_when_ended,
+    role_required,
+    therapist_required,
+)
+from partnertrack.auth.forms import AccountForm
+from partnertrack.auth.service import create_user, start_session
+from partnertrack.core.audit import record, record_view_once
+from partnertrack.core.clock import today
+from partnertrack.core.forms import EmptyForm
+from partnertrack.core.roles import Role
+from partnertrack.extensions import limiter
+from partnertrack.insights import service as insights
+from partnertrack.partnerships.forms import PartnershipForm
+from partnertrack.partnerships.overview import trend_table
+from partnertrack.partnerships.service import (
+    InviteProblem,
+    find_invite,
+    join,
+    new_invite,
+    open_partnership,
+)
+from partnertrack.ratings.factors import FACTORS
+from partnertrack.ratings.records import timeline_for
 
 bp = Blueprint("partnerships", __name__)
-
-
-@bp.get("/")
-@login_required
-def dashboard():
-    """The therapist's caseload, or the patient's partnerships with "rate your last session" first."""
-    rows = dashboard_data.rows_for(current_user)
-    if current_user.is_therapist:
-        overview = caseload(insights.caseload_lines(rows)) if rows else None
-        return render_template("partnerships/dashboard_therapist.html", rows=rows, overview=overview)
-    charts = {row.partnership.id: insights.chart("alliance", row.partnership, row.role, row.views) for row in rows}
-    return render_template("partnerships/dashboard_patient.html", rows=rows, charts=charts)
+member_bp = PartnershipBlueprint("partnership", __name__)
 
 
 @bp.route("/partnerships/new", methods=["GET", "POST"])
@@ -47,10 +58,9 @@ def new():
             form.started_on.errors.append("The start date cannot be in the future.")
         else:
             partnership, token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
-            db.session.commit()
             _remember_invite(partnership.id, token)
             flash("Partnership opened. Send the invite link below to your patient.", "success")
-            return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+            return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
 
@@ -61,67 +71,43 @@ def _remember_invite(partnership_id: int, token: str) -> None:
     session["invite_links"] = links
 
 
-@bp.get("/partnerships/<int:partnership_id>/")
-@login_required
-def show(partnership_id: int):
+@member_bp.get("/")
+def show():
     """Every session, both ratings side by side once revealed, and a trend table."""
-    partnership, role = partnership_for(partnership_id)
+    partnership, role = g.partnership, g.role
     record_view_once(partnership.id)
-    views = views_for(partnership, role)
-    token = session.get("invite_links", {}).get(str(partnership.id)) if role == "therapist" else None
-    invite_url = url_for("partnerships.join_page", token=token, _external=True) if token and partnership.patient_id is None else None
-    signals = insights.signals_of(views)
-    charts = [insights.chart(name, partnership, role, views) for name in insights.PARTNERSHIP_CHARTS]
+    timeline = timeline_for(partnership, role)
+    token = session.get("invite_links", {}).get(str(partnership.id)) if role == Role.THERAPIST else None
+    invite_url = (url_for("partnerships.join_page", token=token, _external=True)
+                  if token and partnership.patient_id is None else None)
+    signals = insights.signals_of(timeline)
+    charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
-        "partnerships/show.html", partnership=partnership, role=role, views=views, factors=FACTORS,
-        invite_url=invite_url, trend=dashboard_data.trend_table(views), form=EmptyForm(),
+        "partnerships/show.html", partnership=partnership, role=role, timeline=timeline, factors=FACTORS,
+        invite_url=invite_url, trend=trend_table(timeline), form=EmptyForm(),
         charts=charts, sentences=insights.sentences(signals, role),
     )
 
 
-@bp.post("/partnerships/<int:partnership_id>/invite")
-@login_required
-def reinvite(partnership_id: int):
+@member_bp.post("/invite")
+@allowed_when_ended
+@role_required(Role.THERAPIST)
+def reinvite():
     """A new invite link (the old ones stop working), while no patient has joined."""
-    partnership, _ = partnership_for(partnership_id, role="therapist")
+    partnership = g.partnership
     if partnership.closed_by_patient:
         flash("The patient closed this partnership by deleting their account; it takes no new invite.", "error")
     elif partnership.patient_id is not None:
         flash("The patient has already joined this partnership.", "error")
     elif EmptyForm().validate_on_submit():
         _remember_invite(partnership.id, new_invite(partnership))
-        db.session.commit()
         flash("A new invite link is ready. Earlier links no longer work.", "success")
-    return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+    return redirect(url_for("partnership.show"))
 
 
-@bp.route("/join/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=lambda: _join_account_key())
-def join_page(token: str):
-    """A patient joins through the invite: create an account, or join with the one they have."""
-    try:
-        invite = find_invite(token)
-    except InviteProblem as problem:
-        return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
-    if current_user.is_authenticated:
-        return _join_logged_in(invite)
-    form = AccountForm()
-    form.submit.label.text = "Create account and join"
-    if form.validate_on_submit():
-        patient = create_user(form.name.data, form.email.data, form.password.data, role="patient")
-        try:
-            partnership = join(invite, patient)
-        except InviteProblem as problem:
-            db.session.rollback()
-            return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
-        db.session.commit()
-        start_session(patient)
-        record("account.created", user=patient, commit=False)
-        record("partnership.joined", partnership.id, user=patient)
-        flash(f"Welcome. You are now partners with {partnership.therapist.name}.", "success")
-        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
-    return render_template("partnerships/join.html", form=form, invite=invite, token=token), 422 if form.errors else 200
+def _join_limit() -> str:
+    """The configured limit for joining attempts (the login limit)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _join_account_key() -> str:
@@ -131,10 +117,43 @@ def _join_account_key() -> str:
     return "join-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(_join_limit, methods=["POST"])
+@limiter.limit(_join_limit, methods=["POST"], key_func=_join_account_key)
+def join_page(token: str):
+    """A patient joins through the invite: create an account, or join with the one they have."""
+    try:
+        invite = find_invite(token)
+    except InviteProblem as problem:
+        return _invalid(problem)
+    if current_user.is_authenticated:
+        return _join_logged_in(invite)
+    form = AccountForm()
+    form.submit.label.text = "Create account and join"
+    if form.validate_on_submit():
+        patient = create_user(form.name.data, form.email.data, form.password.data, role=Role.PATIENT)
+        try:
+            partnership = join(invite, patient)
+        except InviteProblem as problem:
+            return _invalid(problem)
+        start_session(patient)
+        record("account.created", user=patient)
+        record("partnership.joined", partnership.id, user=patient)
+        flash(f"Welcome. You are now partners with {partnership.therapist.name}.", "success")
+        return redirect(url_for("partnership.show", partnership_id=partnership.id))
+    return render_template("partnerships/join.html", form=form, invite=invite, token=token), 422 if form.errors else 200
+
+
+def _invalid(problem: InviteProblem):
+    """The page that says why an invite link cannot be used (nothing is stored: the status rolls back)."""
+    return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
+
+
 def _join_logged_in(invite):
     """Join as the patient already logged in; a therapist cannot be the patient."""
     if current_user.is_therapist:
-        message = "You are logged in as a therapist. A therapist cannot join as the patient: log out, then open the link again."
+        message = ("You are logged in as a therapist. A therapist cannot join as the patient: "
+                   "log out, then open the link again.")
         return render_template("partnerships/join_invalid.html", message=message, show_logout=True), 403
     form = EmptyForm()
     form.submit.label.text = "Join this partnership"
@@ -142,10 +161,8 @@ def _join_logged_in(invite):
         try:
             partnership = join(invite, current_user)
         except InviteProblem as problem:
-            db.session.rollback()
-            return render_template("partnerships/join_invalid.html", message=problem.message), problem.status
-        db.session.commit()
+            return _invalid(problem)
         record("partnership.joined", partnership.id)
         flash(f"You are now partners with {partnership.therapist.name}.", "success")
-        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+        return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/join_confirm.html", form=form, invite=invite)

@@ -11,8 +11,13 @@ from wtforms import BooleanField, DateField, Field, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
-from ..factors import FACTORS, NOT_APPLICABLE_LABEL, SCORE_MAX, SCORE_MIN
-from ..goals.forms import strip
+from partnertrack.core.forms import strip
+from partnertrack.ratings.factors import (
+    FACTORS,
+    NOT_APPLICABLE_LABEL,
+    SCORE_MAX,
+    SCORE_MIN,
+)
 
 
 class ScoreField(Field):
@@ -61,7 +66,7 @@ class RatingFormBase(FlaskForm):
         validators=[Length(max=2000, message="Please keep your comment to 2,000 characters or fewer.")],
         description="Optional. Your partner sees it once you have both rated this session.",
     )
-    # Issue 4: "something felt off" goes to the rupture log and is seen by the partner at once.
+    # "Something felt off" goes to the rupture log and is seen by the partner at once.
     raise_concern = BooleanField("Something felt off — raise a concern")
     concern_text = TextAreaField(
         "What felt off? (optional)",

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from datetime import date
 
-from ..access import partnership_for
-from ..audit import record
-from ..clock import today
-from ..factors import FACTORS
-from ..goals.service import form_goals, progress_of, save_progress
-from ..ruptures.service import concern_from_rating, sync_signals
-from .forms import RatingForm, rating_form_for
-from .service import RatingLocked, save_rating, views_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
-bp = Blueprint("ratings", __name__, url_prefix="/partnerships")
+from partnertrack.access import PartnershipBlueprint, allowed_when_ended
+from partnertrack.core.audit import record
+from partnertrack.core.clock import today
+from partnertrack.goals.service import form_goals, progress_of, save_progress
+from partnertrack.ratings.factors import FACTORS
+from partnertrack.ratings.forms import RatingForm, rating_form_for
+from partnertrack.ratings.records import timeline_for
+from partnertrack.ratings.service import RatingLocked, save_rating
+from partnertrack.ruptures.service import concern_from_rating, sync_signals
+
+bp = PartnershipBlueprint("ratings", __name__)
 
 
 def _prefill(form: RatingForm, view) -> None:
@@ -27,20 +30,21 @@ def _prefill(form: RatingForm, view) -> None:
     form.comment.data = view.own.comment
 
 
-@bp.route("/<int:partnership_id>/rate", methods=["GET", "POST"])
-@login_required
-def rate(partnership_id: int):
+@bp.route("/rate", methods=["GET", "POST"])
+@allowed_when_ended  # refuses an ended partnership itself, with words about ratings
+def rate():
     """Rate a session (new, or change one's own rating until it is revealed)."""
-    partnership, role = partnership_for(partnership_id)
-    views = views_for(partnership, role)
+    partnership, role = g.partnership, g.role
     if partnership.read_only:
-        flash("This partnership has ended, so it takes no new ratings. Its history stays here to read and export.", "error")
-        return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+        flash("This partnership has ended, so it takes no new ratings. Its history stays here to read and export.",
+              "error")
+        return redirect(url_for("partnership.show"))
+    timeline = timeline_for(partnership, role)
     form = rating_form_for(form_goals(partnership))
     prefilled_date = None
     if request.method == "GET":
         form.session_date.data = _requested_date() or today()
-        shown = next((v for v in views if v.date == form.session_date.data), None)
+        shown = next((v for v in timeline if v.date == form.session_date.data), None)
         _prefill(form, shown)
         prefilled_date = form.session_date.data if shown and shown.own else None
         _prefill_progress(form, progress_of(partnership, role, form.session_date.data))
@@ -55,16 +59,17 @@ def rate(partnership_id: int):
                     "Your rating of this session is locked: both ratings have been revealed, so it can no longer change."
                 )
             else:
-                record("rating.submitted" if created else "rating.changed", partnership.id, f"session of {form.session_date.data.isoformat()}")
+                day = form.session_date.data.isoformat()
+                record("rating.submitted" if created else "rating.changed", partnership.id, f"session of {day}")
                 if form.concern_raised():
-                    record("rupture.raised", partnership.id, f"concern about the session of {form.session_date.data.isoformat()}")
+                    record("rupture.raised", partnership.id, f"concern about the session of {day}")
                 sync_signals(partnership)  # a newly revealed session may show a possible rupture
                 flash("Your rating was saved." if created else "Your rating was updated.", "success")
-                return redirect(url_for("partnerships.show", partnership_id=partnership.id))
+                return redirect(url_for("partnership.show"))
         status = 422
     return render_template(
         "ratings/rate.html", form=form, partnership=partnership, role=role, factors=FACTORS,
-        earliest=partnership.started_on, latest=today(), views=views, prefilled_date=prefilled_date,
+        earliest=partnership.started_on, latest=today(), timeline=timeline, prefilled_date=prefilled_date,
     ), status
 
 
@@ -77,19 +82,17 @@ def _prefill_progress(form: RatingForm, progress: dict[int, int]) -> None:
 def _goal_progress_and_concern(form: RatingForm, role: str):
     """What the form adds beyond the rating, saved in the rating's own transaction."""
 
-    def apply(session, rating) -> None:
+    def apply(therapy_session, rating) -> None:
         """Store goal progress and the raised concern with this rating."""
         save_progress(rating, form.goal_progress())
         if form.concern_raised():
-            concern_from_rating(session, role, current_user, form.concern_text.data)
+            concern_from_rating(therapy_session, role, current_user, form.concern_text.data)
 
     return apply
 
 
-def _requested_date():
+def _requested_date() -> date | None:
     """The ?date= of a session the party chose from the partnership page, if valid."""
-    from datetime import date
-
     try:
         return date.fromisoformat(request.args.get("date", ""))
     except ValueError:

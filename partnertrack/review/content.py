@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..chart_data import ChartData
-from ..factors import ROLES
-from ..goals.models import Goal
-from ..goals.service import goals_of
-from ..insights import service as insights
-from ..models import Partnership
-from ..ratings.service import views_for
-from ..reveal import SessionView
-from ..ruptures.service import EntryView, entry_views, sync_signals
-from ..signals import Trend, party_trends, ready_to_discuss_ending
-from .models import Review
-from .service import review_of
-from .summary import Comparison, first_against_last
+from partnertrack.core.roles import ROLES
+from partnertrack.goals.models import Goal
+from partnertrack.goals.service import goals_of
+from partnertrack.insights import service as insights
+from partnertrack.insights.chart_data import ChartData
+from partnertrack.insights.signals import Trend, party_trends, ready_to_discuss_ending
+from partnertrack.models import Partnership
+from partnertrack.ratings.records import timeline_for
+from partnertrack.ratings.reveal import SessionView
+from partnertrack.review.models import Review
+from partnertrack.review.service import review_of
+from partnertrack.review.summary import Comparison, first_against_last
+from partnertrack.ruptures.service import EntryView, entry_views, sync_signals
 
 # The charts the review shows, drawn by the same code as the partnership page's charts.
 REVIEW_CHARTS = ("readiness", "alliance", "goals")
@@ -26,7 +26,7 @@ REVIEW_CHARTS = ("readiness", "alliance", "goals")
 class ReviewContent:
     """The review's sections: comparison, goals, readiness, ruptures, and the charts' data."""
 
-    views: list[SessionView]
+    timeline: list[SessionView]
     review: Review | None
     comparisons: list[Comparison]
     achieved: list[Goal]
@@ -40,20 +40,20 @@ class ReviewContent:
     @property
     def rated(self) -> bool:
         """True once the viewer can see any rating at all."""
-        return any(v.visible for v in self.views)
+        return any(v.visible for v in self.timeline)
 
 
 def review_content(partnership: Partnership, role: str) -> ReviewContent:
     """Assemble the review for ``role``: only the ratings they may see are counted."""
     sync_signals(partnership)
-    views = views_for(partnership, role)
-    ratings = insights.rating_data(views)
+    timeline = timeline_for(partnership, role)
+    ratings = insights.rating_data(timeline)
     thresholds = insights.thresholds()
     goals = goals_of(partnership)
     trends = party_trends(ratings, thresholds)
-    charts = {name: insights.chart(name, partnership, role, views) for name in REVIEW_CHARTS}
+    charts = {name: insights.chart(name, partnership, role, timeline) for name in REVIEW_CHARTS}
     return ReviewContent(
-        views=views,
+        timeline=timeline,
         review=review_of(partnership),
         comparisons=first_against_last(ratings),
         achieved=[g for g in goals if g.status == "achieved"],

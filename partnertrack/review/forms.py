@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
-from ..goals.forms import text_field
-from .models import REVIEW_TEXT_MAX
+from partnertrack.core.forms import text_field
+from partnertrack.review.models import REVIEW_TEXT_MAX
 
 
 class NotesForm(FlaskForm):

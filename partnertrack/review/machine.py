@@ -11,15 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-ENDED = "This partnership has ended, so nothing here can change. Its history stays here to read and export."
-
-
-class Refused(Exception):
-    """A step that is not allowed now; ``message`` says why in plain words."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+from partnertrack.core.refusals import ENDED, Refused
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ..extensions import db
-from ..models import Partnership, utcnow
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+
+if TYPE_CHECKING:  # relationship targets are named as strings: no import at run time
+    from partnertrack.models import Partnership
 
 REVIEW_TEXT_MAX = 2000
 REVIEW_STATUSES = ("open", "closed", "completed")
@@ -58,7 +62,7 @@ class Review(db.Model):
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
-    partnership: so.Mapped[Partnership] = so.relationship()
+    partnership: so.Mapped[Partnership] = so.relationship("Partnership")
 
     def notes_of(self, role: str) -> tuple[str, str]:
         """(progress made, left undone) written by ``role``; "" where not yet written."""

@@ -14,11 +14,11 @@ from datetime import datetime
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ..charts import render
-from ..clock import today
-from ..factors import ROLES
-from ..models import Partnership
-from .content import ReviewContent
+from partnertrack.core.clock import today
+from partnertrack.core.roles import ROLES, Role
+from partnertrack.insights.charts import render
+from partnertrack.models import Partnership
+from partnertrack.review.content import ReviewContent
 
 FONT = "DejaVu"
 BODY_SIZE = 10
@@ -44,7 +44,7 @@ class ReviewPDF(FPDF):
 
 def _who(partnership: Partnership, role: str) -> str:
     """"Patient (Pat)" / "Therapist (Dr Tara)": the PDF may be read by a third person."""
-    name = partnership.patient_name if role == "patient" else partnership.therapist.name
+    name = partnership.patient_name if role == Role.PATIENT else partnership.therapist.name
     return f"{role.capitalize()} ({name})"
 
 

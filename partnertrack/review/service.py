@@ -3,28 +3,22 @@
 The rules live in machine.py (pure); here each step reads the current state,
 asks the rules, and then writes with a conditional UPDATE, so two people
 clicking at the same moment can never both "win" (agreeing twice, ending an
-ended partnership, closing a review the other has just completed).
+ended partnership, closing a review the other has just completed). Steps flush;
+the request commits, and a refused step raises Refused (the request rolls back).
 """
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
-
-from ..extensions import db
-from ..models import Partnership, User, utcnow
-from . import machine
-from .machine import Refused, ReviewState
-from .models import REVIEW_TEXT_MAX, Review
+from partnertrack.core.clock import utcnow
+from partnertrack.core.refusals import Refused
+from partnertrack.core.roles import ROLES, Role
+from partnertrack.extensions import db
+from partnertrack.models import Partnership, User
+from partnertrack.review import machine
+from partnertrack.review.machine import ReviewState
+from partnertrack.review.models import REVIEW_TEXT_MAX, Review
 
 CHANGED_MEANWHILE = "The review changed while you were looking at it. Please check it again."
-
-
-def refuse_when_ended(partnership: Partnership):
-    """For form posts on an ended partnership: a redirect with the read-only message, else None."""
-    if not partnership.read_only:
-        return None
-    flash(machine.ENDED, "error")
-    return redirect(url_for("partnerships.show", partnership_id=partnership.id))
 
 
 def review_of(partnership: Partnership) -> Review | None:
@@ -38,11 +32,10 @@ def state_of(partnership: Partnership, review: Review | None) -> ReviewState:
     """What the rules need: the status, who agreed, who has written both notes."""
     if review is None or review.status != "open":
         return ReviewState(partnership.status)
-    roles = ("patient", "therapist")
     return ReviewState(
         partnership.status,
-        agreed=frozenset(r for r in roles if review.agreed(r)),
-        notes_done=frozenset(r for r in roles if all(review.notes_of(r))),
+        agreed=frozenset(r for r in ROLES if review.agreed(r)),
+        notes_done=frozenset(r for r in ROLES if all(review.notes_of(r))),
     )
 
 
@@ -60,7 +53,6 @@ def _guarded_update(model, conditions: tuple, values: dict, refusal: str = CHANG
     """
     done = db.session.execute(db.update(model).where(*conditions).values(values))
     if done.rowcount != 1:
-        db.session.rollback()
         raise Refused(refusal)
 
 
@@ -81,7 +73,7 @@ def open_review(partnership: Partnership, role: str, user: User | None) -> Revie
     review.opened_by_user_id = user.id if user else None
     review.closed_at = review.closed_by = review.completed_at = None
     review.patient_agreed_at = review.therapist_agreed_at = None
-    db.session.commit()
+    db.session.flush()
     return review
 
 
@@ -104,7 +96,7 @@ def save_notes(partnership: Partnership, role: str, progress: str, left_undone: 
         Review, (Review.id == review.id, Review.status == "open", agreed.is_(None)),
         {f"{role}_progress": progress, f"{role}_left_undone": left_undone, "updated_at": utcnow()},
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def agree(partnership: Partnership, role: str) -> bool:
@@ -117,11 +109,11 @@ def agree(partnership: Partnership, role: str) -> bool:
         {f"{role}_agreed_at": utcnow()}, "You have already agreed to end.",
     )
     db.session.refresh(review)  # the partner may have agreed a moment ago
-    ended = review.agreed("patient") and review.agreed("therapist")
+    ended = review.agreed(Role.PATIENT) and review.agreed(Role.THERAPIST)
     if ended:
         _set_status(partnership, "ending", "ended")
         review.status, review.completed_at = "completed", utcnow()
-    db.session.commit()
+    db.session.flush()
     return ended
 
 
@@ -133,7 +125,7 @@ def withdraw(partnership: Partnership, role: str) -> None:
     _guarded_update(
         Review, (Review.id == review.id, Review.status == "open", column.is_not(None)), {f"{role}_agreed_at": None}
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def close_review(partnership: Partnership, role: str) -> None:
@@ -146,4 +138,4 @@ def close_review(partnership: Partnership, role: str) -> None:
         {"status": "closed", "closed_by": role, "closed_at": utcnow(), "patient_agreed_at": None,
          "therapist_agreed_at": None},
     )
-    db.session.commit()
+    db.session.flush()

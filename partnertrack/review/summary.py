@@ -10,8 +10,9 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..factors import FACTORS, ROLES
-from ..signals import RatingData, by_party, index_of
+from partnertrack.core.roles import ROLES
+from partnertrack.insights.signals import RatingData, by_party, index_of
+from partnertrack.ratings.factors import FACTORS
 
 WINDOW = 3
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 
-from ..goals.forms import text_field
-from .models import NOTE_MAX
+from partnertrack.core.forms import text_field
+from partnertrack.ruptures.models import NOTE_MAX
 
 
 class ConcernForm(FlaskForm):

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ..extensions import db
-from ..models import Partnership, TherapySession, utcnow
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+
+if TYPE_CHECKING:  # relationship targets are named as strings: no import at run time
+    from partnertrack.models import Partnership, TherapySession
 
 NOTE_MAX = 2000
 ENTRY_STATUSES = ("open", "discussed", "repaired")
 ENTRY_SOURCES = ("signal", "concern")
-_SIGNAL_ONLY = sa.text("source = 'signal'")
+SIGNAL_ONLY = sa.text("source = 'signal'")
 
 
 class RuptureEntry(db.Model):
@@ -32,7 +36,7 @@ class RuptureEntry(db.Model):
         sa.CheckConstraint(f"detail IS NULL OR length(detail) <= {NOTE_MAX}", name="ck_rupture_entries_detail_length"),
         sa.Index(
             "uq_rupture_entries_signal", "partnership_id", "party", "session_id", unique=True,
-            sqlite_where=_SIGNAL_ONLY, postgresql_where=_SIGNAL_ONLY,
+            sqlite_where=SIGNAL_ONLY, postgresql_where=SIGNAL_ONLY,
         ),
     )
 
@@ -57,9 +61,9 @@ class RuptureEntry(db.Model):
     status_changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     repaired_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
-    partnership: so.Mapped[Partnership] = so.relationship()
-    session: so.Mapped[TherapySession | None] = so.relationship(foreign_keys=[session_id])
-    recovered_session: so.Mapped[TherapySession | None] = so.relationship(foreign_keys=[recovered_session_id])
+    partnership: so.Mapped[Partnership] = so.relationship("Partnership")
+    therapy_session: so.Mapped[TherapySession | None] = so.relationship("TherapySession", foreign_keys=[session_id])
+    recovered_session: so.Mapped[TherapySession | None] = so.relationship("TherapySession", foreign_keys=[recovered_session_id])
     notes: so.Mapped[list[RuptureNote]] = so.relationship(
         back_populates="entry", order_by="RuptureNote.id", cascade="all, delete-orphan", lazy="selectin"
     )

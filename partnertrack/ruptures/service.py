@@ -12,16 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
-from ..models import Partnership, TherapySession, User, as_utc, utcnow
-from ..ratings.service import views_for
-from ..review.machine import Refused
-from ..signals import RatingData, Rupture, Thresholds, find_ruptures
-from . import transitions
-from .models import NOTE_MAX, RuptureEntry, RuptureNote
+from partnertrack.core.clock import as_utc, utcnow
+from partnertrack.core.database import insert_ignoring_duplicates
+from partnertrack.core.refusals import Refused
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.insights.signals import RatingData, Rupture, Thresholds, find_ruptures
+from partnertrack.models import Partnership, TherapySession, User
+from partnertrack.ratings.records import timeline_for
+from partnertrack.ruptures import transitions
+from partnertrack.ruptures.models import (
+    NOTE_MAX,
+    SIGNAL_ONLY,
+    RuptureEntry,
+    RuptureNote,
+)
 
 
 def clean_note(text: str | None, required: bool = True) -> str | None:
@@ -49,7 +57,7 @@ def shared_ratings(partnership: Partnership) -> list[RatingData]:
     """The ratings of revealed sessions: what both parties may see, whoever asks."""
     return [
         RatingData(v.number, v.date, r.rater, dict(r.scores), r.comment)
-        for v in views_for(partnership, "patient") if v.revealed for r in v.visible
+        for v in timeline_for(partnership, Role.PATIENT) if v.revealed for r in v.visible
     ]
 
 
@@ -62,52 +70,40 @@ def _detail(rupture: Rupture) -> str:
 
 
 def _apply_signals(partnership: Partnership, ruptures: Iterable[Rupture]) -> int:
-    """Insert or refresh one signal entry per (party, session); returns how many are new."""
+    """Insert or refresh one signal entry per (party, session); returns how many are new.
+
+    The insert skips a row another request has just made (the partial unique index on
+    signal entries), so two requests syncing the same log at once both succeed.
+    """
     ids = [sid for sid, _ in sessions_of(partnership.id)]
-    existing = {
-        (e.party, e.session_id): e
-        for e in db.session.scalars(
-            db.select(RuptureEntry)
-            .where(RuptureEntry.partnership_id == partnership.id, RuptureEntry.source == "signal")
-        )
-    }
     created = 0
     for r in ruptures:
-        session_id = ids[r.session_number - 1]
-        recovered = ids[r.repaired_at - 1] if r.repaired_at is not None else None
-        entry = existing.get((r.party, session_id))
-        if entry is None:
-            entry = RuptureEntry(partnership_id=partnership.id, source="signal", party=r.party, session_id=session_id)
-            db.session.add(entry)
-            existing[(r.party, session_id)] = entry
-            created += 1
+        key = {"partnership_id": partnership.id, "source": "signal", "party": r.party,
+               "session_id": ids[r.session_number - 1]}
+        created += insert_ignoring_duplicates(RuptureEntry, key, ("partnership_id", "party", "session_id"),
+                                              where=SIGNAL_ONLY)
         # A late rating can shift a party's baseline: keep the entry, refresh what it says.
-        entry.detail, entry.strong, entry.recovered_session_id = _detail(r), r.strong, recovered
-    db.session.flush()
+        recovered = ids[r.repaired_at - 1] if r.repaired_at is not None else None
+        values = {"detail": _detail(r), "strong": r.strong, "recovered_session_id": recovered}
+        db.session.execute(
+            db.update(RuptureEntry)
+            .where(*(getattr(RuptureEntry, column) == value for column, value in key.items()))
+            .where(sa.or_(*(getattr(RuptureEntry, column).is_distinct_from(value) for column, value in values.items())))
+            .values(values)
+        )
     return created
 
 
 def sync_signals(partnership: Partnership) -> int:
     """Make sure every possible rupture in the shared ratings has its log entry; returns how many were added.
 
-    Idempotent: run it after each rating and whenever the log is shown. Two
-    requests racing to add the same entry collide on the unique index; the
-    loser rolls back and tries again, finding the winner's row. An ended
+    Idempotent: run it after each rating and whenever the log is shown. An ended
     partnership's log no longer changes.
     """
     if partnership.read_only:
         return 0
     ruptures = find_ruptures(shared_ratings(partnership), Thresholds.from_mapping(current_app.config))
-    for attempt in range(2):
-        try:
-            created = _apply_signals(partnership, ruptures)
-            db.session.commit()
-            return created
-        except IntegrityError:
-            db.session.rollback()
-            if attempt == 1:
-                raise
-    raise AssertionError("unreachable")
+    return _apply_signals(partnership, ruptures)
 
 
 def raise_concern(partnership: Partnership, role: str, user: User | None, text: str | None,
@@ -192,7 +188,7 @@ def entry_views(partnership: Partnership, entries: Iterable[RuptureEntry] | None
     """The partnership's log (or the given entries): newest session first, concerns without one last."""
     sessions = sessions_of(partnership.id)
     number = {sid: n for n, (sid, _) in enumerate(sessions, start=1)}
-    dates = {sid: d for sid, d in sessions}
+    dates = dict(sessions)
     if entries is None:
         entries = db.session.scalars(
             db.select(RuptureEntry).where(RuptureEntry.partnership_id == partnership.id).order_by(RuptureEntry.id)
@@ -218,7 +214,7 @@ def open_concerns_by_patient(partnership_ids: Iterable[int]) -> dict[int, list[R
     for entry in db.session.scalars(
         db.select(RuptureEntry)
         .where(RuptureEntry.partnership_id.in_(ids), RuptureEntry.source == "concern",
-               RuptureEntry.party == "patient", RuptureEntry.status == "open")
+               RuptureEntry.party == Role.PATIENT, RuptureEntry.status == "open")
         .order_by(RuptureEntry.id)
     ):
         found[entry.partnership_id].append(entry)

@@ -7,7 +7,7 @@ is marked repaired; repaired goes back to discussed, not straight to open.
 
 from __future__ import annotations
 
-from ..review.machine import Refused
+from partnertrack.core.refusals import Refused
 
 LABELS = {"open": "open", "discussed": "discussed", "repaired": "repaired"}
 ALLOWED = {

@@ -2,134 +2,111 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from wtforms import SelectChoice
 
-from .. import audit
-from ..access import partnership_for
-from ..extensions import db
-from ..review.machine import Refused
-from ..review.service import refuse_when_ended
-from . import service, transitions
-from .forms import ConcernForm, NoteForm, StatusForm
+from partnertrack.access import PartnershipBlueprint
+from partnertrack.core import audit
+from partnertrack.core.refusals import Refused
+from partnertrack.ruptures import service, transitions
+from partnertrack.ruptures.forms import ConcernForm, NoteForm, StatusForm
 
-bp = Blueprint("ruptures", __name__, url_prefix="/partnerships/<int:partnership_id>/ruptures")
+bp = PartnershipBlueprint("ruptures", __name__, url_prefix="/ruptures")
 
 
 @bp.get("/")
-@login_required
-def index(partnership_id: int):
+def index():
     """The shared log, newest session first, after adding entries for any new signals."""
-    partnership, role = partnership_for(partnership_id)
-    service.sync_signals(partnership)
-    return render_template("ruptures/index.html", partnership=partnership, role=role,
-                           entries=service.entry_views(partnership))
+    service.sync_signals(g.partnership)
+    return render_template("ruptures/index.html", partnership=g.partnership, role=g.role,
+                           entries=service.entry_views(g.partnership))
 
 
-def _session_choices(form: ConcernForm, partnership) -> None:
+def _session_choices(form: ConcernForm) -> None:
     """Offer the partnership's sessions, newest first (the value is the session id)."""
-    sessions = service.sessions_of(partnership.id)
+    sessions = service.sessions_of(g.partnership.id)
     numbered = [SelectChoice(str(sid), f"Session {n} · {day:%d %b %Y}")
                 for n, (sid, day) in enumerate(sessions, start=1)]
     form.session.choices = [SelectChoice("", "No particular session")] + numbered[::-1]
 
 
+def _chosen_session(form: ConcernForm) -> int | None:
+    """The session id chosen on the form; Refused for anything that is not one of ours."""
+    raw = form.session.data or ""
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        raise Refused("Please choose one of this partnership’s sessions.")
+    return int(raw) if raw else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
-@login_required
-def new(partnership_id: int):
+def new():
     """Raise a concern by hand: "something felt off"."""
-    partnership, role = partnership_for(partnership_id)
-    if (refused := refuse_when_ended(partnership)) is not None:
-        return refused
     form = ConcernForm()
-    _session_choices(form, partnership)
+    _session_choices(form)
     if form.validate_on_submit():
-        raw = form.session.data or ""
-        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
-        well_formed = raw.isascii() and raw.isdigit() and len(raw) < 10
         try:
-            if raw and not well_formed:
-                raise Refused("Please choose one of this partnership’s sessions.")
-            session_id = int(raw) if raw else None
-            entry = service.raise_concern(partnership, role, current_user, form.text.data, session_id)
+            entry = service.raise_concern(g.partnership, g.role, current_user, form.text.data, _chosen_session(form))
         except Refused as refusal:
-            db.session.rollback()
             form.session.errors.append(refusal.message)
         else:
-            db.session.commit()
-            audit.record("rupture.raised", partnership.id, f"entry {entry.id}")
+            audit.record("rupture.raised", g.partnership.id, f"entry {entry.id}")
             flash("Your concern is in the rupture log. Your partner can see it now.", "success")
-            return redirect(url_for("ruptures.show", partnership_id=partnership.id, entry_id=entry.id))
+            return redirect(url_for("ruptures.show", entry_id=entry.id))
     elif not form.is_submitted() and form.session.choices[1:]:
         form.session.data = form.session.choices[1].value  # the latest session, the likeliest one
-    return render_template("ruptures/new.html", partnership=partnership, role=role, form=form), (
-        422 if form.errors else 200
-    )
+    status = 422 if form.errors else 200
+    return render_template("ruptures/new.html", partnership=g.partnership, role=g.role, form=form), status
 
 
-def _entry_page(partnership, role, entry, note_form=None, status_form=None, status: int = 200):
-    """Render one entry with its notes and the forms to add a note or change its status."""
-    view = service.entry_views(partnership, [entry])[0]
-    return render_template(
-        "ruptures/show.html", partnership=partnership, role=role, view=view, entry=entry,
-        note_form=note_form or NoteForm(formdata=None), status_form=status_form or StatusForm(formdata=None),
-        next_steps=transitions.next_steps(entry.status),
-    ), status
-
-
-def _entry_or_404(partnership, entry_id: int):
+def _entry_or_404(entry_id: int):
     """The entry if it is in this partnership's log, else 404."""
-    entry = service.entry_in(partnership, entry_id)
+    entry = service.entry_in(g.partnership, entry_id)
     if entry is None:
         abort(404)
     return entry
 
 
+@bp.refusal_page
+def _entry_page(entry=None, note_form=None, status_form=None):
+    """One entry with its notes and the forms to add a note or change its status."""
+    entry = entry or _entry_or_404(request.view_args["entry_id"])
+    view = service.entry_views(g.partnership, [entry])[0]
+    return render_template(
+        "ruptures/show.html", partnership=g.partnership, role=g.role, view=view, entry=entry,
+        note_form=note_form or NoteForm(formdata=None), status_form=status_form or StatusForm(formdata=None),
+        next_steps=transitions.next_steps(entry.status),
+    )
+
+
 @bp.get("/<int:entry_id>")
-@login_required
-def show(partnership_id: int, entry_id: int):
+def show(entry_id: int):
     """One entry: what happened, the sessions involved, notes from both, its status."""
-    partnership, role = partnership_for(partnership_id)
-    return _entry_page(partnership, role, _entry_or_404(partnership, entry_id))
+    return _entry_page(_entry_or_404(entry_id))
 
 
 @bp.post("/<int:entry_id>/notes")
-@login_required
-def add_note(partnership_id: int, entry_id: int):
+def add_note(entry_id: int):
     """Add a note to an entry."""
-    partnership, role = partnership_for(partnership_id)
-    if (refused := refuse_when_ended(partnership)) is not None:
-        return refused
-    entry = _entry_or_404(partnership, entry_id)
+    entry = _entry_or_404(entry_id)
     form = NoteForm()
     if not form.validate():
-        return _entry_page(partnership, role, entry, note_form=form, status=422)
-    service.add_note(entry, role, current_user, form.note.data)
-    db.session.commit()
-    audit.record("rupture.changed", partnership.id, f"entry {entry.id} note added")
+        return _entry_page(entry, note_form=form), 422
+    service.add_note(entry, g.role, current_user, form.note.data)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} note added")
     flash("Note added.", "success")
-    return redirect(url_for("ruptures.show", partnership_id=partnership.id, entry_id=entry.id))
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
 
 
 @bp.post("/<int:entry_id>/status")
-@login_required
-def change_status(partnership_id: int, entry_id: int):
+def change_status(entry_id: int):
     """Move an entry open -> discussed -> repaired, or back one step."""
-    partnership, role = partnership_for(partnership_id)
-    if (refused := refuse_when_ended(partnership)) is not None:
-        return refused
-    entry = _entry_or_404(partnership, entry_id)
+    entry = _entry_or_404(entry_id)
     form = StatusForm()
     if not form.validate():
-        return _entry_page(partnership, role, entry, status_form=form, status=422)
-    try:
-        service.change_status(entry, role, current_user, form.status.data or "", form.status_note.data)
-    except Refused as refusal:
-        db.session.rollback()
-        form.status.errors = [refusal.message]
-        return _entry_page(partnership, role, entry, status_form=form, status=409)
-    db.session.commit()
-    audit.record("rupture.changed", partnership.id, f"entry {entry.id} marked {entry.status}")
+        return _entry_page(entry, status_form=form), 422
+    service.change_status(entry, g.role, current_user, form.status.data or "", form.status_note.data)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} marked {entry.status}")
     flash(f"Marked {entry.status}.", "success")
-    return redirect(url_for("ruptures.show", partnership_id=partnership.id, entry_id=entry.id))
+    return redirect(url_for("ruptures.show", entry_id=entry.id))

@@ -14,7 +14,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -25,9 +24,9 @@ CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
 def build(folder: str, sessions: int):
     """An app with one demo partnership of ``sessions`` sessions; returns (app, client, id)."""
     from partnertrack import create_app
-    from partnertrack.demo import load_demo
+    from partnertrack.demo.loader import load_demo
     from partnertrack.extensions import cache, db
-    from partnertrack.schema import import_models
+    from partnertrack.models import import_all_models as import_models
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite", "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})

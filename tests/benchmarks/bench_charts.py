@@ -22,10 +22,10 @@ import sys
 import time
 from collections.abc import Callable
 
-from partnertrack import chart_data
-from partnertrack.charts import render
-from partnertrack.demo_series import demo_goals, synthetic_ratings
-from partnertrack.signals import find_ruptures, index_of
+from partnertrack.demo.series import demo_goals, synthetic_ratings
+from partnertrack.insights import chart_data
+from partnertrack.insights.charts import render
+from partnertrack.insights.signals import find_ruptures, index_of
 
 FORMATS = ("svg", "png")
 CASELOAD_PATIENTS = 10

@@ -22,9 +22,9 @@ from pathlib import Path
 
 from partnertrack import create_app
 from partnertrack.extensions import db
-from partnertrack.factors import FACTOR_KEYS
 from partnertrack.goals.models import Goal, GoalProgress
 from partnertrack.models import Partnership, Rating, TherapySession, User
+from partnertrack.ratings.factors import FACTOR_KEYS
 from partnertrack.review.models import Review
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.serverutil import Server  # noqa: E402
+from tests.serverutil import Server
 
 CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
 

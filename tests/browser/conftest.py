@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from partnertrack import create_app
 from partnertrack.extensions import db
-from partnertrack.schema import import_models
+from partnertrack.models import import_all_models as import_models
 from tests.conftest import TEST_DATABASE_URL, reset_database, test_config
 from tests.serverutil import Server
 
@@ -152,7 +152,7 @@ class Browsing:
                 if failed and not page.is_closed():
                     try:
                         self.shot(page, "at-failure")
-                    except Exception:  # noqa: BLE001  (a dead page must not hide the real failure)
+                    except Exception:
                         pass
             context.close()
 

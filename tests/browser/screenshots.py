@@ -19,13 +19,20 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from partnertrack.auth.accounts import create_user
-from partnertrack.demo import load_demo
+from partnertrack.auth.service import create_user
+from partnertrack.demo.loader import load_demo
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, User
 from partnertrack.partnerships.service import open_partnership
 from tests.browser import flows
-from tests.browser.conftest import CHROMIUM, DESKTOP, LAUNCH_ARGS, PHONE, ROOT, LiveServer
+from tests.browser.conftest import (
+    CHROMIUM,
+    DESKTOP,
+    LAUNCH_ARGS,
+    PHONE,
+    ROOT,
+    LiveServer,
+)
 from tests.browser.seed import PASSWORD, add_rated_partnership
 
 CHARTS_MAX_HEIGHT = 1400  # CSS px of the charts section shown in the README

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from partnertrack.auth.accounts import create_user
+from partnertrack.auth.service import create_user
 from partnertrack.extensions import db
 from partnertrack.goals.service import add_goal
 from partnertrack.models import Partnership, User

@@ -121,7 +121,7 @@ SESSIONS = [
 
 
 def test_both_rate_three_sessions_and_see_the_same_record(browsing, server):
-    """Journey 3 (issue 2's "done when"): three sessions rated by both, shown side by side, exported."""
+    """Journey 3: three sessions rated by both, shown side by side, exported."""
     desk, partnership_url, invite = therapist_starts(browsing, server)
     phone = patient_joins(browsing, server, invite)
     typed: list[Rating] = []

@@ -25,7 +25,13 @@ from urllib.parse import urlsplit
 import requests
 
 from tests.conftest import PASSWORD
-from tests.db.dbutil import PATIENT_EMAIL, THERAPIST_EMAIL, database_url, seed_partnerships, seeding_app
+from tests.db.dbutil import (
+    PATIENT_EMAIL,
+    THERAPIST_EMAIL,
+    database_url,
+    seed_partnerships,
+    seeding_app,
+)
 from tests.serverutil import Server
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

@@ -13,7 +13,12 @@ import pytest
 
 from partnertrack.extensions import db
 from tests.conftest import TEST_DATABASE_URL, rating_form
-from tests.db.dbutil import integrity_problems, second_database_url, stored_ratings, table_rows
+from tests.db.dbutil import (
+    integrity_problems,
+    second_database_url,
+    stored_ratings,
+    table_rows,
+)
 from tests.db.load import Progress, log_in_everyone, plan, run_load, start_loaded_server
 from tests.serverutil import ROOT, Server
 
@@ -191,7 +196,7 @@ def fill_with_ratings(count: int) -> None:
     partnership = db.session.scalar(db.select(Partnership).order_by(Partnership.id))
     for n in range(count):
         session = TherapySession(partnership_id=partnership.id, date=partnership.started_on - timedelta(days=n + 1))
-        scores = {k: 5 for k in ("mutuality", "collaboration", "responsiveness", "feedback", "termination_readiness")}
+        scores = dict.fromkeys(("mutuality", "collaboration", "responsiveness", "feedback", "termination_readiness"), 5)
         session.ratings.append(Rating(rater="patient", comment=secrets.token_hex(900), **scores))
         db.session.add(session)
     db.session.commit()

@@ -11,7 +11,15 @@ from collections import Counter
 from datetime import date
 
 from tests.db.dbutil import integrity_problems, stored_ratings
-from tests.db.load import Group, Progress, log_in_everyone, plan, run_load, start_loaded_server, submit
+from tests.db.load import (
+    Group,
+    Progress,
+    log_in_everyone,
+    plan,
+    run_load,
+    start_loaded_server,
+    submit,
+)
 
 PARTNERSHIPS = 12
 DAYS_EACH = 20

@@ -10,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from partnertrack.database import PG_CONNECT_TIMEOUT_S, SQLITE_BUSY_TIMEOUT_MS
+from partnertrack.core.clock import as_utc
+from partnertrack.core.database import PG_CONNECT_TIMEOUT_S, SQLITE_BUSY_TIMEOUT_MS
 from partnertrack.extensions import db
-from partnertrack.models import Rating, TherapySession, as_utc
+from partnertrack.models import Rating, TherapySession
 
 SCORES = dict(mutuality=5, collaboration=5, responsiveness=5, feedback=5, rupture_repair=None, termination_readiness=5)
 

@@ -9,8 +9,13 @@ import pytest
 import sqlalchemy as sa
 from flask import current_app
 
+from partnertrack.core.schema import (
+    INITIAL_REVISION,
+    schema_differences,
+    upgrade_schema,
+)
 from partnertrack.extensions import db
-from partnertrack.schema import INITIAL_REVISION, import_models, schema_differences, upgrade_schema
+from partnertrack.models import import_all_models as import_models
 from tests.conftest import PASSWORD
 from tests.db.dbutil import database_url, second_database_url, seeding_app, triggers
 
@@ -129,7 +134,7 @@ FIRST_REVISION_ROWS = {
 
 def insert_first_revision_rows() -> None:
     """Insert FIRST_REVISION_ROWS through tables reflected from the database (not the models)."""
-    from partnertrack.passwords import hash_password
+    from partnertrack.core.passwords import hash_password
 
     metadata = sa.MetaData()
     metadata.reflect(db.engine, only=list(FIRST_REVISION_ROWS))

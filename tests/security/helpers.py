@@ -25,7 +25,7 @@ def is_login_redirect(response) -> bool:
 
 def audit_rows(app, **where) -> list:
     """Audit events matching ``where`` (column=value), oldest first."""
-    from partnertrack.audit import AuditEvent
+    from partnertrack.core.audit import AuditEvent
 
     with app.app_context():
         query = sa.select(AuditEvent).order_by(AuditEvent.id)

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from partnertrack.core.passwords import check_password
 from partnertrack.extensions import db
 from partnertrack.models import User
-from partnertrack.passwords import check_password
 from tests.conftest import PASSWORD, rating_form
 from tests.security.helpers import client_as
 

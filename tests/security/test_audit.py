@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from partnertrack.audit import AuditEvent, AuditLogIsAppendOnly, record
+from partnertrack.core.audit import AuditEvent, AuditLogIsAppendOnly, record
 from partnertrack.extensions import db
 from tests.conftest import PASSWORD, rating_form
 from tests.security.helpers import audit_rows, client_as
@@ -93,6 +93,7 @@ def test_the_log_cannot_be_changed_through_the_orm(app, world):
     """Updating or deleting an event, one by one or in bulk, is refused in code."""
     with app.app_context():
         event = record("login.succeeded", user=None)
+        db.session.commit()
         event.action = "something else"
         with pytest.raises(AuditLogIsAppendOnly):
             db.session.commit()
@@ -113,15 +114,16 @@ def test_the_log_cannot_be_changed_through_the_orm(app, world):
 def test_the_database_itself_refuses_changes(app, world):
     """Plain SQL, past the ORM, is refused by a trigger (PostgreSQL and SQLite alike)."""
     with app.app_context():
-        event_id = record("login.succeeded", user=None).id
+        event = record("login.succeeded", user=None)
+        db.session.commit()
+        event_id = event.id
         for statement in (
             "UPDATE audit_events SET action = 'forged'",
             "UPDATE audit_events SET remote_addr = '10.9.9.9'",
             "DELETE FROM audit_events",
         ):
-            with pytest.raises(sa.exc.DBAPIError, match="append-only"):
-                with db.engine.begin() as conn:
-                    conn.execute(sa.text(statement))
+            with pytest.raises(sa.exc.DBAPIError, match="append-only"), db.engine.begin() as conn:
+                conn.execute(sa.text(statement))
         assert db.session.get(AuditEvent, event_id).action == "login.succeeded"
 
 

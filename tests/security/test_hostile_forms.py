@@ -63,8 +63,7 @@ def choice(*valid: str):
     return st.one_of(st.sampled_from(valid), text)
 
 
-SCORES = {key: score for key in ("mutuality", "collaboration", "responsiveness", "feedback", "rupture_repair",
-                                 "termination_readiness")}
+SCORES = dict.fromkeys(("mutuality", "collaboration", "responsiveness", "feedback", "rupture_repair", "termination_readiness"), score)
 
 # endpoint -> (who posts: an email or None for a visitor, {field: strategy})
 FORMS: dict[str, tuple[str | None, dict]] = {
@@ -73,7 +72,7 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "auth.logout": ("pat@example.org", {}),
     "partnerships.join_page": (None, {"name": text, "email": email, "password": password, "confirm": password}),
     "partnerships.new": ("tara@example.org", {"patient_name": text, "started_on": day}),
-    "partnerships.reinvite": ("tara@example.org", {}),
+    "partnership.reinvite": ("tara@example.org", {}),
     "ratings.rate": ("pat@example.org", {
         "session_date": day, **SCORES, "rupture_repair_na": boolean, "comment": text,
         "raise_concern": boolean, "concern_text": text, "goal_1": score,

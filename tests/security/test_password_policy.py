@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from partnertrack.core.password_policy import (
+    COMMON_PASSWORDS_FILE,
+    common_passwords,
+    policy_problem,
+)
+from partnertrack.core.passwords import check_password
 from partnertrack.extensions import db
 from partnertrack.models import User
-from partnertrack.password_policy import COMMON_PASSWORDS_FILE, common_passwords, policy_problem
-from partnertrack.passwords import check_password
 from tests.security.helpers import client_as, is_login_redirect
 
 

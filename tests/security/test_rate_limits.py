@@ -87,8 +87,8 @@ def test_login_is_limited_per_account(new_app, storage):
 
 def _invite(app) -> str:
     """A fresh invite token for a new partnership of the therapist."""
-    from partnertrack.partnerships.service import open_partnership
     from partnertrack.models import User
+    from partnertrack.partnerships.service import open_partnership
 
     with app.app_context():
         therapist = db.session.scalar(db.select(User).where(User.email == "tara@example.org"))

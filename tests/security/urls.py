@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import World
 
+
 def _first_chart_name(_world, _app) -> str:
     """A chart that exists."""
     from partnertrack.insights.service import PARTNERSHIP_CHARTS

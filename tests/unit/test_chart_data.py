@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
-from partnertrack.chart_data import (CHART_NAMES, CaseloadLine, GoalSeries, Mark, alliance,
-                                     caseload, factor_trends, gap_map, goal_progress, readiness)
-from partnertrack.factors import FACTORS, INDEX_KEYS, NOT_APPLICABLE_LABEL
-from partnertrack.signals import RatingData, find_ruptures
-
-from tests.unit.series import D0, rate  # noqa: E402
+from partnertrack.insights.chart_data import (
+    CHART_NAMES,
+    CaseloadLine,
+    GoalSeries,
+    Mark,
+    alliance,
+    caseload,
+    factor_trends,
+    gap_map,
+    goal_progress,
+    readiness,
+)
+from partnertrack.insights.signals import RatingData, find_ruptures
+from partnertrack.ratings.factors import FACTORS, NOT_APPLICABLE_LABEL
+from tests.unit.series import rate
 
 
 @pytest.fixture

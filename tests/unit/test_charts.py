@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from partnertrack import chart_data
-from partnertrack.charts import FIGSIZE, PNG_DPI, etag, render
-from partnertrack.demo_series import demo_goals, synthetic_ratings
-from partnertrack.signals import find_ruptures, index_of
+from partnertrack.demo.series import demo_goals, synthetic_ratings
+from partnertrack.insights import chart_data
+from partnertrack.insights.charts import FIGSIZE, PNG_DPI, etag, render
+from partnertrack.insights.signals import find_ruptures, index_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -103,6 +103,6 @@ def test_etag_depends_on_drawn_data_and_format():
 
 
 def test_importing_charts_does_not_import_matplotlib():
-    code = "import sys, partnertrack.charts; print('matplotlib' in sys.modules)"
+    code = "import sys, partnertrack.insights.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -5,7 +5,7 @@ import io
 from datetime import date
 
 from partnertrack.exports.csvfile import HEADER, render
-from partnertrack.reveal import RatingRecord, SessionRecord, session_views
+from partnertrack.ratings.reveal import RatingRecord, SessionRecord, session_views
 
 SCORES = {"mutuality": 6, "collaboration": 5, "responsiveness": 7, "feedback": 6,
           "rupture_repair": None, "termination_readiness": 1}

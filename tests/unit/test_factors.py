@@ -2,7 +2,14 @@
 
 import pytest
 
-from partnertrack.factors import BY_KEY, FACTOR_KEYS, FACTORS, INDEX_KEYS, ROLES, alliance_index
+from partnertrack.core.roles import ROLES
+from partnertrack.ratings.factors import (
+    BY_KEY,
+    FACTOR_KEYS,
+    FACTORS,
+    INDEX_KEYS,
+    alliance_index,
+)
 
 
 def test_six_factors_in_design_order():
@@ -19,7 +26,7 @@ def test_only_rupture_repair_allows_nothing_felt_off():
 
 
 def test_termination_readiness_is_tracked_apart_from_the_index():
-    assert INDEX_KEYS == FACTOR_KEYS[:5]
+    assert FACTOR_KEYS[:5] == INDEX_KEYS
     assert not BY_KEY["termination_readiness"].in_alliance_index
 
 
@@ -61,4 +68,4 @@ def test_alliance_index_leaves_out_nothing_felt_off():
 
 
 def test_alliance_index_of_nothing_is_none():
-    assert alliance_index({k: None for k in FACTOR_KEYS}) is None
+    assert alliance_index(dict.fromkeys(FACTOR_KEYS)) is None

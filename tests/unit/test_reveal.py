@@ -4,7 +4,12 @@ from datetime import date
 
 import pytest
 
-from partnertrack.reveal import RatingRecord, SessionRecord, is_revealed, session_views
+from partnertrack.ratings.reveal import (
+    RatingRecord,
+    SessionRecord,
+    is_revealed,
+    session_views,
+)
 
 DAY = date(2026, 3, 10)
 P = RatingRecord({"mutuality": 6, "collaboration": 6, "responsiveness": 6, "feedback": 6,

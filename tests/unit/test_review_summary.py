@@ -4,15 +4,15 @@ from datetime import date, timedelta
 
 import pytest
 
-from partnertrack.factors import FACTOR_KEYS
+from partnertrack.insights.signals import RatingData
+from partnertrack.ratings.factors import FACTOR_KEYS
 from partnertrack.review.summary import first_against_last
-from partnertrack.signals import RatingData
 
 START = date(2025, 1, 6)
 
 
 def rating(n, rater, value, **override):
-    scores = {key: value for key in FACTOR_KEYS}
+    scores = dict.fromkeys(FACTOR_KEYS, value)
     scores.update(override)
     return RatingData(n, START + timedelta(days=7 * n), rater, scores)
 

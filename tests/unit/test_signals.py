@@ -8,14 +8,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnertrack.factors import INDEX_KEYS
-from partnertrack.signal_text import describe, party_words
-from partnertrack.signals import (ALLIANCE, NOT_ENOUGH_DATA, FormOwed, Gap, RatingData,
-                                  SessionStatus, Thresholds, Trend, analyse, find_forms_owed,
-                                  find_ruptures, index_of, largest_gap, needs_attention_score,
-                                  notable_gaps, party_trends, ready_to_discuss_ending, trend)
-
-from tests.unit.series import D0, rate  # noqa: E402
+from partnertrack.core.roles import party_words
+from partnertrack.insights.signals import (
+    ALLIANCE,
+    NOT_ENOUGH_DATA,
+    FormOwed,
+    Gap,
+    RatingData,
+    SessionStatus,
+    Thresholds,
+    Trend,
+    analyse,
+    find_forms_owed,
+    find_ruptures,
+    index_of,
+    largest_gap,
+    needs_attention_score,
+    notable_gaps,
+    party_trends,
+    ready_to_discuss_ending,
+    trend,
+)
+from partnertrack.insights.wording import describe
+from partnertrack.ratings.factors import INDEX_KEYS
+from tests.unit.series import rate
 
 
 def run(levels: list[int], rater: str = "patient") -> list[RatingData]:

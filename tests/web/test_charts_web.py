@@ -134,9 +134,9 @@ def test_demo_flags_the_rupture_as_repaired_and_dashboard_orders_by_need(app, ru
     assert "Possible rupture at session" in page and "Repaired after" in page
     assert page.count('class="chart-summary"') == 5
     # Give the demo therapist a second partnership whose patient has just dropped sharply.
-    from tests.conftest import add_partnership, add_user
     from partnertrack.extensions import db
     from partnertrack.models import User
+    from tests.conftest import add_partnership, add_user
 
     with app.app_context():
         therapist = db.session.scalar(db.select(User.id).where(User.email == email))

@@ -8,13 +8,20 @@ import jsonschema
 import pytest
 
 from partnertrack.extensions import db
-from partnertrack.factors import alliance_index
 from partnertrack.goals.models import Goal, GoalProgress
 from partnertrack.models import Rating, TherapySession
+from partnertrack.ratings.factors import alliance_index
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry
 from tests.conftest import rating_form
-from tests.web.together_helpers import PATIENT, THERAPIST, TODAY, YESTERDAY, flat, store_ratings
+from tests.web.together_helpers import (
+    PATIENT,
+    THERAPIST,
+    TODAY,
+    YESTERDAY,
+    flat,
+    store_ratings,
+)
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export.schema.json").read_text())
 OLD = TODAY - timedelta(days=20)  # revealed: both rate it
@@ -64,7 +71,7 @@ def test_export_matches_the_database(app, client, world, auth, busy):
         sessions = db.session.scalars(db.select(TherapySession).order_by(TherapySession.date)).all()
         assert [s["date"] for s in document["sessions"]] == [s.date.isoformat() for s in sessions]
         assert [s["number"] for s in document["sessions"]] == [1, 2, 3]
-        stored = {(r.session.date.isoformat(), r.rater): r for r in db.session.scalars(db.select(Rating))}
+        stored = {(r.therapy_session.date.isoformat(), r.rater): r for r in db.session.scalars(db.select(Rating))}
         for session in document["sessions"]:
             for rating in session["ratings"]:
                 row = stored[(session["date"], rating["rater"])]

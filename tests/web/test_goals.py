@@ -6,10 +6,17 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal, GoalProgress, GoalRevision
-from partnertrack.goals.service import goal_series
+from partnertrack.insights.service import goal_series
 from partnertrack.models import Partnership, Rating
 from tests.conftest import rating_form
-from tests.web.together_helpers import PATIENT, THERAPIST, YESTERDAY, count, set_status, text_of
+from tests.web.together_helpers import (
+    PATIENT,
+    THERAPIST,
+    YESTERDAY,
+    count,
+    set_status,
+    text_of,
+)
 
 
 def goals_url(world, tail=""):

@@ -5,9 +5,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from partnertrack.core.clock import utcnow
+from partnertrack.core.tokens import hash_token
 from partnertrack.extensions import db
-from partnertrack.models import Invite, Partnership, User, hash_token, utcnow
-from tests.conftest import PASSWORD
+from partnertrack.models import Invite, Partnership, User
 
 NEW_PATIENT = {"name": "Alex Patient", "email": "alex@example.org", "password": "a long passphrase", "confirm": "a long passphrase"}
 

@@ -16,7 +16,7 @@ YESTERDAY = TODAY - timedelta(days=1)
 
 def rating_rows(app):
     with app.app_context():
-        return [(r.session.date, r.rater, r.scores, r.comment) for r in db.session.scalars(db.select(Rating))]
+        return [(r.therapy_session.date, r.rater, r.scores, r.comment) for r in db.session.scalars(db.select(Rating))]
 
 
 def session_count(app):

@@ -12,7 +12,15 @@ from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry
 from tests.conftest import rating_form
 from tests.web.together_helpers import (
-    PATIENT, THERAPIST, YESTERDAY, count, flat, status_of, store_ratings, text_of, weekly_dates,
+    PATIENT,
+    THERAPIST,
+    YESTERDAY,
+    count,
+    flat,
+    status_of,
+    store_ratings,
+    text_of,
+    weekly_dates,
 )
 
 NOTES = {

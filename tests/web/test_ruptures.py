@@ -6,7 +6,15 @@ from partnertrack.extensions import db
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 from tests.conftest import rating_form
 from tests.web.together_helpers import (
-    PATIENT, THERAPIST, YESTERDAY, count, flat, set_status, store_ratings, text_of, weekly_dates,
+    PATIENT,
+    THERAPIST,
+    YESTERDAY,
+    count,
+    flat,
+    set_status,
+    store_ratings,
+    text_of,
+    weekly_dates,
 )
 
 # The patient's alliance index over 7 weekly sessions: steady, a dip at session 5, back by session 7.
@@ -27,7 +35,7 @@ def store_v_shape(app, world):
 
 def entries(app):
     with app.app_context():
-        return [(e.source, e.party, e.session.date if e.session else None, e.status)
+        return [(e.source, e.party, e.therapy_session.date if e.therapy_session else None, e.status)
                 for e in db.session.scalars(db.select(RuptureEntry).order_by(RuptureEntry.id))]
 
 

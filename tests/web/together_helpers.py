@@ -1,4 +1,4 @@
-"""Helpers for the goals, rupture-log, review and JSON-export tests (issue 4)."""
+"""Helpers for the goals, rupture-log, review and JSON-export tests."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 from datetime import date, timedelta
 
 from partnertrack.extensions import db
-from partnertrack.factors import FACTOR_KEYS
 from partnertrack.models import Partnership, Rating, TherapySession
+from partnertrack.ratings.factors import FACTOR_KEYS
 
 TODAY = date.today()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -34,7 +34,7 @@ def text_of(response) -> str:
 
 def flat(value: int, **override) -> dict[str, int | None]:
     """All six factor scores ``value``, with some overridden."""
-    scores = {key: value for key in FACTOR_KEYS}
+    scores = dict.fromkeys(FACTOR_KEYS, value)
     scores.update(override)
     return scores
 

@@ -1,0 +1,41 @@
+"""Creating accounts and starting a login session, shared by the views and the CLI."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from flask import session
+from flask_login import login_user
+
+from partnertrack.core.passwords import hash_password
+from partnertrack.extensions import db
+from partnertrack.models import User
+
+
+def create_user(name: str, email: str, password: str, role: str) -> User:
+    """Add a user with a hashed password (flushed, so it has its id; the caller commits)."""
+    user = User(name=name.strip(), email=email.strip().lower(), password_hash=hash_password(password), role=role)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def start_session(user: User) -> None:
+    """Log ``user`` in on a fresh session, so a session id planted before login is worthless."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    now = time.time()
+    session["login_at"] = now
+    session["last_seen"] = now
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

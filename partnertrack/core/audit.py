@@ -1,0 +1,223 @@
+"""The append-only audit log: who did what, when, from which address.
+
+Call ``record(action, partnership_id=None, detail=None)`` with the change it
+describes: the event is part of the same transaction, so it is stored exactly when
+the change is (the request commits both). The row is written in code that only ever inserts:
+the ORM refuses to update or delete an event, and the database refuses too
+(a trigger on PostgreSQL and on SQLite). The one change allowed is the erasure
+of a deleted account: the foreign keys set ``actor_id``/``subject_id`` (and a
+deleted partnership's id) to NULL, so the trail keeps "a deleted account did
+X" without naming them.
+
+``detail`` is short free text shown to the partnership's members: never put
+scores, comments, names or email addresses in it (the partner would read a
+blind rating there, and an erased account would live on in it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import has_request_context, request, session
+from flask_login import current_user
+
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+
+DETAIL_MAX = 200
+
+# What each action means, as shown in the activity pages. Other modules use
+# these names (goals, ruptures, review, PDF); an unknown action shows as is.
+ACTION_LABELS = {
+    "login.succeeded": "logged in",
+    "login.failed": "failed to log in",
+    "logout": "logged out",
+    "account.created": "created the account",
+    "account.password_changed": "changed the password",
+    "account.password_reset": "had the password reset by an administrator",
+    "account.disabled": "had the account disabled by an administrator",
+    "account.enabled": "had the account enabled by an administrator",
+    "account.data_downloaded": "downloaded all their data",
+    "account.deleted": "deleted their account",
+    "partnership.opened": "opened the partnership",
+    "partnership.joined": "joined the partnership",
+    "partnership.viewed": "viewed the partnership",
+    "partnership.closed_by_patient": "closed the partnership by deleting their account",
+    "rating.submitted": "submitted a rating",
+    "rating.changed": "changed a rating",
+    "export.csv": "exported the ratings as CSV",
+    "export.json": "exported the partnership as JSON",
+    "export.pdf": "downloaded the ending review as PDF",
+    "chart.viewed": "viewed a chart",
+    "goal.added": "added a goal",
+    "goal.changed": "changed a goal",
+    "rupture.raised": "raised a concern",
+    "rupture.changed": "updated a concern",
+    "review.opened": "opened the ending review",
+    "review.changed": "wrote in the ending review",
+    "review.agreed": "agreed to end the partnership",
+}
+
+
+class AuditEvent(db.Model):
+    """One thing that happened; rows are only ever inserted."""
+
+    __tablename__ = "audit_events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    # Who did it: NULL for the command line, an anonymous visitor or an erased account.
+    actor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # The actor's role at the time, kept after erasure so the trail still reads "the patient".
+    actor_role: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    # The account acted upon when that is not the actor (a failed login, an admin reset).
+    subject_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    partnership_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("partnerships.id", ondelete="SET NULL"), index=True
+    )
+    action: so.Mapped[str] = so.mapped_column(sa.String(64))
+    detail: so.Mapped[str | None] = so.mapped_column(sa.String(DETAIL_MAX))
+    # IPv6 text is at most 45 characters; None outside a request (the CLI).
+    remote_addr: so.Mapped[str | None] = so.mapped_column(sa.String(45))
+
+    @property
+    def label(self) -> str:
+        """The action in words."""
+        return ACTION_LABELS.get(self.action, self.action)
+
+
+def record(
+    action: str,
+    partnership_id: int | None = None,
+    detail: str | None = None,
+    *,
+    user=None,
+    subject_id: int | None = None,
+) -> AuditEvent:
+    """Append one event to the current transaction: ``user`` (default: the logged-in user) did ``action``."""
+    actor = user if user is not None else _current_actor()
+    event = AuditEvent(
+        action=action[:64],
+        partnership_id=partnership_id,
+        detail=detail[:DETAIL_MAX] if detail else None,
+        actor_id=actor.id if actor is not None else None,
+        actor_role=actor.role if actor is not None else None,
+        subject_id=subject_id,
+        remote_addr=_remote_addr(),
+    )
+    db.session.add(event)
+    return event
+
+
+def record_view_once(partnership_id: int, action: str = "partnership.viewed") -> None:
+    """Record that the user viewed a partnership, once per login session and partnership.
+
+    Every page load would flood the log; once per login tells the other party
+    who looked and when, which is what the access log is for.
+    """
+    key = f"{action}:{partnership_id}"
+    seen = list(session.get("audit_seen", []))
+    if key in seen:
+        return
+    record(action, partnership_id)
+    session["audit_seen"] = (seen + [key])[-50:]
+
+
+def _remote_addr() -> str | None:
+    """The client's address (after ProxyFix, when proxies are configured), or None outside a request."""
+    if not has_request_context() or not request.remote_addr:
+        return None
+    return request.remote_addr[:45]
+
+
+def _current_actor():
+    """The logged-in user, or None (anonymous visitor, CLI)."""
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+# --- append-only, in code -------------------------------------------------------------
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit event."""
+
+
+@sa.event.listens_for(AuditEvent, "before_update")
+def _refuse_update(_mapper, _connection, _target) -> None:
+    """An event, once written, never changes."""
+    raise AuditLogIsAppendOnly("audit events cannot be changed")
+
+
+@sa.event.listens_for(AuditEvent, "before_delete")
+def _refuse_delete(_mapper, _connection, _target) -> None:
+    """An event, once written, is never removed."""
+    raise AuditLogIsAppendOnly("audit events cannot be deleted")
+
+
+@sa.event.listens_for(so.Session, "do_orm_execute")
+def _refuse_bulk_changes(state: so.ORMExecuteState) -> None:
+    """Bulk ``update(AuditEvent)``/``delete(AuditEvent)`` skip the mapper hooks, so check them here."""
+    if (state.is_update or state.is_delete) and state.bind_mapper is AuditEvent.__mapper__:
+        raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
+
+
+# --- append-only, in the database --------------------------------------------------------
+# The only UPDATE allowed is the foreign keys' ON DELETE SET NULL erasing an account or a
+# partnership: every other column must stay as it was, and the ids may only become NULL.
+# The migration that creates audit_events runs the same statements (POSTGRESQL_DDL, SQLITE_DDL).
+
+_UNCHANGED = " AND ".join(
+    f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}"
+    for c in ("id", "created_at", "actor_role", "action", "detail", "remote_addr")
+)
+_ONLY_ERASED = " AND ".join(
+    f"(NEW.{c} IS NULL OR NEW.{c} IS NOT DISTINCT FROM OLD.{c})" for c in ("actor_id", "subject_id", "partnership_id")
+)
+
+POSTGRESQL_DDL = (
+    f"""
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND {_UNCHANGED} AND {_ONLY_ERASED} THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION USING MESSAGE = 'audit_events is append-only (' || TG_OP || ' refused)';
+END
+$$ LANGUAGE plpgsql
+""",
+    """
+CREATE TRIGGER audit_events_append_only
+BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
+""",
+    """
+CREATE TRIGGER audit_events_no_truncate
+BEFORE TRUNCATE ON audit_events
+FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()
+""",
+)
+
+SQLITE_DDL = (
+    f"""
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+WHEN NOT ({_UNCHANGED.replace("IS NOT DISTINCT FROM", "IS")} AND {_ONLY_ERASED.replace("IS NOT DISTINCT FROM", "IS")})
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only (UPDATE refused)'); END
+""",
+    """
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit_events is append-only (DELETE refused)'); END
+""",
+)
+
+for _statement in POSTGRESQL_DDL:
+    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
+for _statement in SQLITE_DDL:
+    sa.event.listen(AuditEvent.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))

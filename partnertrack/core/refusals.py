@@ -1,0 +1,24 @@
+"""Refused: a step the rules do not allow now, with the reason in plain words.
+
+Services raise it; one error handler (core/errors.py) rolls the request back and shows
+the message on the page the person was on, so views do not catch it one by one.
+"""
+
+from __future__ import annotations
+
+
+class Refused(Exception):
+    """A step that is not allowed now; ``message`` says why, as it is shown to the person.
+
+    ``status`` is the HTTP status of the page that shows it (409: the state does not allow
+    the step). ``redirect_to`` sends the person to another page with the message instead.
+    """
+
+    def __init__(self, message: str, *, status: int = 409, redirect_to: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.redirect_to = redirect_to
+
+
+ENDED = "This partnership has ended, so nothing here can change. Its history stays here to read and export."

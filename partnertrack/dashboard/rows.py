@@ -1,0 +1,84 @@
+"""The rows of both dashboards, computed from what each viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import joinedload
+
+from partnertrack.core.roles import other_role
+from partnertrack.extensions import db
+from partnertrack.insights.chart_data import CaseloadLine
+from partnertrack.insights.service import sentences, signals_of
+from partnertrack.insights.signals import ALLIANCE, Signals, needs_attention_score
+from partnertrack.models import Partnership, User
+from partnertrack.ratings.records import load_records, timeline_of
+from partnertrack.ratings.reveal import SessionView
+from partnertrack.ruptures.service import open_concerns_by_patient
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One partnership as a line of a dashboard, with its signals as the user may see them."""
+
+    partnership: Partnership
+    role: str
+    timeline: list[SessionView]
+    signals: Signals
+    sentences: list[str]
+    # Concerns the patient raised that are still open: shown to the therapist at once, never blind.
+    concerns: tuple = ()
+
+    @property
+    def last(self) -> SessionView | None:
+        """The most recent session."""
+        return self.timeline[-1] if self.timeline else None
+
+    def _owed_by(self, role: str) -> list[int]:
+        """Session numbers ``role`` still owes a form for."""
+        return [f.session_number for f in self.signals.forms_owed if f.party == role]
+
+    @property
+    def owed_by_me(self) -> list[int]:
+        """Sessions the viewer has not rated yet."""
+        return self._owed_by(self.role)
+
+    @property
+    def owed_by_partner(self) -> list[int]:
+        """Sessions the partner has not rated yet."""
+        return self._owed_by(other_role(self.role))
+
+    @property
+    def alliance_trend(self):
+        """The trend of the viewer's own alliance index."""
+        return self.signals.trends.get(self.role, {}).get(ALLIANCE)
+
+
+def rows_for(user: User) -> list[DashboardRow]:
+    """The user's partnerships: a therapist's sorted by who needs attention first."""
+    column = Partnership.therapist_id if user.is_therapist else Partnership.patient_id
+    partnerships = db.session.scalars(
+        db.select(Partnership)
+        .where(column == user.id)
+        .options(joinedload(Partnership.therapist))
+        .order_by(Partnership.created_at.desc(), Partnership.id.desc())
+    ).all()
+    records = load_records(p.id for p in partnerships)
+    concerns = open_concerns_by_patient(p.id for p in partnerships) if user.is_therapist else {}
+    rows = []
+    for p in partnerships:
+        role = p.role_of(user)
+        timeline = timeline_of(records[p.id], role)
+        signals = signals_of(timeline)
+        rows.append(DashboardRow(p, role, timeline, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
+    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
+    return rows
+
+
+def caseload_lines(rows: list[DashboardRow]) -> list[CaseloadLine]:
+    """One line per partnership for the caseload chart: the therapist's own alliance index by session."""
+    lines = []
+    for row in rows:
+        points = [(v.number, v.own.alliance_index) for v in row.timeline if v.own and v.own.alliance_index is not None]
+        lines.append(CaseloadLine(row.partnership.patient_name, points))
+    return lines

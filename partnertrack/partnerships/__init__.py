@@ -1,0 +1,1 @@
+"""Partnerships: opening one, inviting the patient, joining, and the partnership page."""
