@@ -19,7 +19,8 @@ PACKAGE_DIR = os.path.dirname(__file__)
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: defaults, then instance/config.py, then PARTNERTRACK_* variables."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=config_module.template_folder())
+    # templates/ is a link to the top-level templates folder in a checkout, and a copy in a wheel.
+    app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config_module.defaults(app.instance_path))
     if test_config is None:
@@ -72,8 +73,20 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.review.views import bp as review
     from partnertrack.ruptures.views import bp as ruptures
 
-    for blueprint in (health, auth, account, dashboard, partnerships, partnership, ratings, exports, insights,
-                      goals, ruptures, review):
+    for blueprint in (
+        health,
+        auth,
+        account,
+        dashboard,
+        partnerships,
+        partnership,
+        ratings,
+        exports,
+        insights,
+        goals,
+        ruptures,
+        review,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -1,4 +1,5 @@
-"""Command-line tools: flask --app partnertrack setup | demo | user create | reset-password | disable | enable | backup | restore."""
+"""Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password, disable, enable),
+backup and restore."""
 
 from __future__ import annotations
 
@@ -48,7 +49,9 @@ def setup_command(demo: bool) -> None:
 @click.command("demo")
 @click.option("--therapists", type=click.IntRange(1, 1000), default=None, help="Generate a caseload at scale instead.")
 @click.option("--patients", type=click.IntRange(1, 1000), default=40, show_default=True, help="Patients per therapist.")
-@click.option("--sessions", type=click.IntRange(1, 500), default=50, show_default=True, help="Sessions per partnership.")
+@click.option(
+    "--sessions", type=click.IntRange(1, 500), default=50, show_default=True, help="Sessions per partnership."
+)
 @with_appcontext
 def demo_command(therapists: int | None, patients: int, sessions: int) -> None:
     """Fill a demo partnership with 16 sessions of believable ratings and print the logins.

@@ -44,13 +44,6 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-def template_folder() -> str:
-    """Where the templates are: inside the installed package (a wheel), else the checkout's templates/."""
-    package_dir = os.path.dirname(os.path.abspath(__file__))
-    shipped = os.path.join(package_dir, "templates")
-    return shipped if os.path.isdir(shipped) else os.path.join(os.path.dirname(package_dir), "templates")
-
-
 def ensure_secret_key(instance_path: str) -> str:
     """Return the instance's secret key, generating it once on first start.
 

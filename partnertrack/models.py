@@ -73,9 +73,7 @@ class Partnership(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     therapist_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    patient_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    patient_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     patient_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="invited")
     # The patient deleted their account: the partnership "ended" without the ending review.
@@ -109,9 +107,7 @@ class Invite(db.Model):
     __tablename__ = "invites"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    partnership_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
-    )
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
@@ -145,9 +141,7 @@ def _score_checks() -> list[sa.CheckConstraint]:
     """Range checks for every score column, so no route or script can store 11."""
     checks = []
     for key in FACTOR_KEYS:
-        checks.append(
-            sa.CheckConstraint(f"{key} BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name=f"ck_ratings_{key}_range")
-        )
+        checks.append(sa.CheckConstraint(f"{key} BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name=f"ck_ratings_{key}_range"))
     return checks
 
 
@@ -174,9 +168,7 @@ class Rating(db.Model):
     termination_readiness: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
     comment: so.Mapped[str | None] = so.mapped_column(sa.Text)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     therapy_session: so.Mapped[TherapySession] = so.relationship(back_populates="ratings")
 

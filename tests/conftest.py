@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from partnertrack import create_app
 from partnertrack.extensions import db
+from tests.factories import PASSWORD, World, make_world
 
 TEST_DATABASE_URL = os.environ.get("PARTNERTRACK_TEST_DATABASE_URL")
-PASSWORD = "correct horse battery"
 
 
 def test_config(tmp_path, **overrides) -> dict:
@@ -36,8 +34,6 @@ def test_config(tmp_path, **overrides) -> dict:
 
 def reset_database() -> None:
     """Drop and recreate every table, so each test starts empty on either engine."""
-    from partnertrack import models  # noqa: F401
-
     db.drop_all()
     if db.engine.dialect.name == "postgresql":
         # Tables made by other tools (alembic_version) would otherwise survive.
@@ -120,53 +116,10 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@dataclass
-class World:
-    """Two partnerships and an outsider of each role, for access tests."""
-
-    therapist: int
-    patient: int
-    partnership: int
-    other_therapist: int
-    other_patient: int
-    other_partnership: int
-    started_on: date
-
-
-def add_user(name: str, email: str, role: str) -> int:
-    """Store a user with the shared test password and return its id."""
-    from partnertrack.auth.service import create_user
-
-    user = create_user(name, email, PASSWORD, role)
-    db.session.commit()
-    return user.id
-
-
-def add_partnership(therapist_id: int, patient_id: int | None, name: str, started_on: date) -> int:
-    """Store an active partnership (or an invited one without a patient)."""
-    from partnertrack.models import Partnership
-
-    p = Partnership(
-        therapist_id=therapist_id, patient_id=patient_id, patient_name=name, started_on=started_on,
-        status="active" if patient_id else "invited",
-    )
-    db.session.add(p)
-    db.session.commit()
-    return p.id
-
-
 @pytest.fixture
 def world(app) -> World:
     """Therapist T with patient P, and therapist O with patient Q in a separate partnership."""
-    started = date.today() - timedelta(days=90)
-    with app.app_context():
-        t = add_user("Dr Tara Therapist", "tara@example.org", "therapist")
-        p = add_user("Pat Patient", "pat@example.org", "patient")
-        o = add_user("Dr Omar Other", "omar@example.org", "therapist")
-        q = add_user("Quinn Other", "quinn@example.org", "patient")
-        pid = add_partnership(t, p, "Pat", started)
-        qid = add_partnership(o, q, "Quinn", started)
-    return World(t, p, pid, o, q, qid, started)
+    return make_world(app)
 
 
 class Auth:
@@ -188,19 +141,3 @@ class Auth:
 def auth(client) -> Auth:
     """Login helper bound to the test client."""
     return Auth(client)
-
-
-def rating_form(day: date, **scores) -> dict:
-    """A complete, valid post-session form for ``day``; keyword arguments override fields."""
-    data = {
-        "session_date": day.isoformat(),
-        "mutuality": "7",
-        "collaboration": "6",
-        "responsiveness": "8",
-        "feedback": "7",
-        "rupture_repair": "5",
-        "termination_readiness": "2",
-        "comment": "",
-    }
-    data.update({k: str(v) for k, v in scores.items()})
-    return data

@@ -96,7 +96,13 @@ class Server:
         """Run ``flask --app <this server's app> ARGS`` with the server's environment."""
         return subprocess.run(
             [sys.executable, "-m", "flask", "--app", self.app_spec, *args],
-            cwd=ROOT, env=self.env(), capture_output=True, text=True, check=check, input=input_text, timeout=300,
+            cwd=ROOT,
+            env=self.env(),
+            capture_output=True,
+            text=True,
+            check=check,
+            input=input_text,
+            timeout=300,
         )
 
     def setup(self) -> None:
@@ -115,7 +121,11 @@ class Server:
         command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), *_no_control_socket()]
         self.process = subprocess.Popen(
             [*command, self.app_spec],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
         self._wait_until_up(wait_healthy)

@@ -76,7 +76,7 @@ def _row(event: AuditEvent, reader: User, names: dict[int, str], partnerships: d
 
 
 def _who(event: AuditEvent, reader: User, names: dict[int, str]) -> str:
-    """"You", the actor's name, or what is known of an erased or unknown actor."""
+    """ "You", the actor's name, or what is known of an erased or unknown actor."""
     if event.actor_id == reader.id:
         return "You"
     if event.actor_id is not None:

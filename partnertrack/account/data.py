@@ -41,8 +41,12 @@ def build_export(user: User) -> dict:
         "version": VERSION,
         "exported_at": _iso(utcnow()),
         "account": {
-            "id": user.id, "name": user.name, "email": user.email, "role": user.role,
-            "active": user.active, "created_at": _iso(user.created_at),
+            "id": user.id,
+            "name": user.name,
+            "email": user.email,
+            "role": user.role,
+            "active": user.active,
+            "created_at": _iso(user.created_at),
         },
         "partnerships": [_partnership(p, user) for p in partnerships],
         "activity": _activity(user),
@@ -83,7 +87,9 @@ def _session(view) -> dict:
 def _goal(goal: Goal) -> dict:
     """A shared goal with every revision."""
     return {
-        "text": goal.text, "status": goal.status, "created_by": goal.created_by,
+        "text": goal.text,
+        "status": goal.status,
+        "created_by": goal.created_by,
         "revisions": [
             {"action": r.action, "text": r.text, "status": r.status, "by": r.changed_by, "at": _iso(r.changed_at)}
             for r in goal.revisions
@@ -101,18 +107,27 @@ def _rupture_log(partnership_id: int, role: str) -> list[dict]:
         notes = [n for n in entry.notes if n.author == role]
         if entry.party != role and not notes:
             continue
-        out.append({
-            "source": entry.source, "party": entry.party, "status": entry.status,
-            "detail": entry.detail if entry.party == role else None,
-            "created_at": _iso(entry.created_at),
-            "your_notes": [_note(n) for n in notes],
-        })
+        out.append(
+            {
+                "source": entry.source,
+                "party": entry.party,
+                "status": entry.status,
+                "detail": entry.detail if entry.party == role else None,
+                "created_at": _iso(entry.created_at),
+                "your_notes": [_note(n) for n in notes],
+            }
+        )
     return out
 
 
 def _note(note: RuptureNote) -> dict:
     """One note the user wrote on an entry."""
-    return {"text": note.text, "status_from": note.status_from, "status_to": note.status_to, "at": _iso(note.created_at)}
+    return {
+        "text": note.text,
+        "status_from": note.status_from,
+        "status_to": note.status_to,
+        "at": _iso(note.created_at),
+    }
 
 
 def _review(partnership_id: int, role: str) -> dict | None:
@@ -122,7 +137,9 @@ def _review(partnership_id: int, role: str) -> dict | None:
         return None
     progress, left_undone = review.notes_of(role)
     return {
-        "status": review.status, "your_progress_made": progress, "your_left_undone": left_undone,
+        "status": review.status,
+        "your_progress_made": progress,
+        "your_left_undone": left_undone,
         "you_agreed_at": _iso(review.agreed_at(role)),
     }
 
@@ -135,7 +152,12 @@ def _activity(user: User) -> list[dict]:
         .order_by(AuditEvent.id)
     )
     return [
-        {"at": _iso(e.created_at), "action": e.action, "partnership_id": e.partnership_id,
-         "detail": e.detail, "address": e.remote_addr}
+        {
+            "at": _iso(e.created_at),
+            "action": e.action,
+            "partnership_id": e.partnership_id,
+            "detail": e.detail,
+            "address": e.remote_addr,
+        }
         for e in events
     ]

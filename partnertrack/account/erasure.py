@@ -91,9 +91,8 @@ def _erase_goal_wordings(partnership_id: int) -> None:
     in later revisions too; deleting the goal is the only clean cut. Goals the
     patient only marked achieved or dropped keep the therapist's words.
     """
-    worded_by_patient = (
-        sa.select(GoalRevision.goal_id)
-        .where(GoalRevision.changed_by == Role.PATIENT, GoalRevision.action.in_(("created", "reworded")))
+    worded_by_patient = sa.select(GoalRevision.goal_id).where(
+        GoalRevision.changed_by == Role.PATIENT, GoalRevision.action.in_(("created", "reworded"))
     )
     db.session.execute(
         sa.delete(Goal).where(
@@ -112,6 +111,8 @@ def _erase_rupture_log(partnership_id: int) -> None:
         execution_options={"synchronize_session": False},
     )
     db.session.execute(
-        sa.delete(RuptureEntry).where(RuptureEntry.partnership_id == partnership_id, RuptureEntry.party == Role.PATIENT),
+        sa.delete(RuptureEntry).where(
+            RuptureEntry.partnership_id == partnership_id, RuptureEntry.party == Role.PATIENT
+        ),
         execution_options={"synchronize_session": False},
     )

@@ -43,7 +43,9 @@ def _limit() -> str:
 
 
 # One budget for both forms that ask for the password again.
-password_reentry = limiter.shared_limit(_limit, scope="account-password", key_func=_password_attempt_key, methods=["POST"])
+password_reentry = limiter.shared_limit(
+    _limit, scope="account-password", key_func=_password_attempt_key, methods=["POST"]
+)
 
 
 @bp.get("/")
@@ -120,6 +122,8 @@ def activity():
     partnerships = my_partnerships(current_user)
     rows = activity_for(current_user, chosen)
     return render_template(
-        "account/activity.html", rows=rows, partnerships=partnerships,
+        "account/activity.html",
+        rows=rows,
+        partnerships=partnerships,
         chosen=chosen if chosen in partnerships else None,
     )

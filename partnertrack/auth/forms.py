@@ -51,7 +51,10 @@ class AccountForm(FlaskForm):
 
     name = StringField(
         "Name",
-        validators=[DataRequired(message="Please enter your name."), Length(max=120, message="Please keep your name under 120 characters.")],
+        validators=[
+            DataRequired(message="Please enter your name."),
+            Length(max=120, message="Please keep your name under 120 characters."),
+        ],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
     email = EmailField(

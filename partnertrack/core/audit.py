@@ -69,15 +69,11 @@ class AuditEvent(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
     # Who did it: NULL for the command line, an anonymous visitor or an erased account.
-    actor_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     # The actor's role at the time, kept after erasure so the trail still reads "the patient".
     actor_role: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     # The account acted upon when that is not the actor (a failed login, an admin reset).
-    subject_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
+    subject_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     partnership_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("partnerships.id", ondelete="SET NULL"), index=True
     )

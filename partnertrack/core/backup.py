@@ -298,7 +298,9 @@ def check_revisions(summary: dict, path: Path) -> None:
 def describe(summary: dict) -> str:
     """'3 people, 1 partnership, 32 ratings' for messages."""
     words = (
-        ("users", "person", "people"), ("partnerships", "partnership", "partnerships"), ("ratings", "rating", "ratings")
+        ("users", "person", "people"),
+        ("partnerships", "partnership", "partnerships"),
+        ("ratings", "rating", "ratings"),
     )
     return ", ".join(f"{summary[key]} {one if summary[key] == 1 else many}" for key, one, many in words)
 

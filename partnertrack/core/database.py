@@ -84,7 +84,9 @@ def report_unreachable_database(engine: Engine) -> bool:
             "PartnerTrack cannot reach its database %s: %s. The app is running, but every page that needs "
             "the database fails and /healthz answers 503 until it answers. Check SQLALCHEMY_DATABASE_URI "
             "(PARTNERTRACK_SQLALCHEMY_DATABASE_URI) and %s.",
-            engine.url.render_as_string(hide_password=True), driver_message(error), _hint(engine),
+            engine.url.render_as_string(hide_password=True),
+            driver_message(error),
+            _hint(engine),
         )
         return False
     finally:
@@ -151,7 +153,7 @@ def insert_ignoring_duplicates(model, values: dict, conflict_columns: tuple[str,
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(
-        index_elements=list(conflict_columns), index_where=where
+    statement = (
+        insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=where)
     )
     return db.session.execute(statement).rowcount == 1

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from partnertrack.core.roles import other_role
 from partnertrack.extensions import db
-from partnertrack.insights.chart_data import CaseloadLine
+from partnertrack.insights.chart_model import CaseloadLine
 from partnertrack.insights.service import sentences, signals_of
 from partnertrack.insights.signals import ALLIANCE, Signals, needs_attention_score
 from partnertrack.models import Partnership, User

@@ -67,4 +67,7 @@ def load_demo(n_sessions: int = DEMO_SESSIONS, seed: int = 0) -> list[tuple[str,
     db.session.flush()
     _add_goals(partnership, ratings, demo_goals(n_sessions, seed), {Role.PATIENT: patient, Role.THERAPIST: therapist})
     db.session.commit()
-    return [(Role.THERAPIST, therapist.email, passwords[Role.THERAPIST]), (Role.PATIENT, patient.email, passwords[Role.PATIENT])]
+    return [
+        (Role.THERAPIST, therapist.email, passwords[Role.THERAPIST]),
+        (Role.PATIENT, patient.email, passwords[Role.PATIENT]),
+    ]

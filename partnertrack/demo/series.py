@@ -75,8 +75,7 @@ def _responsiveness_boost(number: int, n_sessions: int) -> int:
     return max(0, 3 - max(0, number - plateau))
 
 
-def _scores(rng: random.Random, role: str, number: int, progress: float,
-            dip: float) -> dict[str, int | None]:
+def _scores(rng: random.Random, role: str, number: int, progress: float, dip: float) -> dict[str, int | None]:
     """One party's six scores for one session."""
     level = 5.5 + 2.5 * progress + (0.3 if role == Role.PATIENT else 0.0)
     felt = dip if role == Role.PATIENT else dip / 2  # the therapist notices the dip less
@@ -96,11 +95,15 @@ def _scores(rng: random.Random, role: str, number: int, progress: float,
 def _comments(number: int, first_low: int, repaired: int, has_dip: bool) -> dict[str, str]:
     """A few comments where a real couple of raters would write one."""
     if has_dip and number == first_low:
-        return {Role.PATIENT: "Felt rushed today; I didn't feel heard about work.",
-                Role.THERAPIST: "Session felt flat; I may have pushed the homework too hard."}
+        return {
+            Role.PATIENT: "Felt rushed today; I didn't feel heard about work.",
+            Role.THERAPIST: "Session felt flat; I may have pushed the homework too hard.",
+        }
     if has_dip and number == repaired:
-        return {Role.PATIENT: "We talked about last time. That helped.",
-                Role.THERAPIST: "We named what went wrong two weeks ago and repaired it."}
+        return {
+            Role.PATIENT: "We talked about last time. That helped.",
+            Role.THERAPIST: "We named what went wrong two weeks ago and repaired it.",
+        }
     return {}
 
 
@@ -130,6 +133,5 @@ def synthetic_ratings(n_sessions: int, seed: int = 0) -> list[RatingData]:
     for number, session in enumerate(demo_sessions(n_sessions, seed), start=1):
         date = DEMO_START + datetime.timedelta(days=session.offset_days)
         for role in ROLES:
-            ratings.append(RatingData(number, date, role, session.scores[role],
-                                      session.comments.get(role, "")))
+            ratings.append(RatingData(number, date, role, session.scores[role], session.comments.get(role, "")))
     return ratings

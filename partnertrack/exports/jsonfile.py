@@ -70,8 +70,13 @@ def _goals(partnership: Partnership) -> list[dict[str, Any]]:
             "created_by": g.created_by,
             "created_at": _when(g.created_at),
             "revisions": [
-                {"action": r.action, "text": r.text, "status": r.status, "changed_by": r.changed_by,
-                 "changed_at": _when(r.changed_at)}
+                {
+                    "action": r.action,
+                    "text": r.text,
+                    "status": r.status,
+                    "changed_by": r.changed_by,
+                    "changed_at": _when(r.changed_at),
+                }
                 for r in g.revisions
             ],
         }
@@ -95,8 +100,13 @@ def _ruptures(partnership: Partnership) -> list[dict[str, Any]]:
             "created_at": _when(v.entry.created_at),
             "repaired_at": _when(v.entry.repaired_at),
             "notes": [
-                {"author": n.author, "text": n.text, "status_from": n.status_from, "status_to": n.status_to,
-                 "created_at": _when(n.created_at)}
+                {
+                    "author": n.author,
+                    "text": n.text,
+                    "status_from": n.status_from,
+                    "status_to": n.status_to,
+                    "created_at": _when(n.created_at),
+                }
                 for n in v.entry.notes
             ],
         }
@@ -112,12 +122,19 @@ def _review(partnership: Partnership) -> dict[str, Any] | None:
     parties = {}
     for role in (Role.PATIENT, Role.THERAPIST):
         progress, undone = review.notes_of(role)
-        parties[role] = {"progress_made": progress or None, "left_undone": undone or None,
-                         "agreed_at": _when(review.agreed_at(role))}
+        parties[role] = {
+            "progress_made": progress or None,
+            "left_undone": undone or None,
+            "agreed_at": _when(review.agreed_at(role)),
+        }
     return {
-        "status": review.status, "opened_by": review.opened_by, "opened_at": _when(review.opened_at),
-        "closed_by": review.closed_by, "closed_at": _when(review.closed_at),
-        "completed_at": _when(review.completed_at), "parties": parties,
+        "status": review.status,
+        "opened_by": review.opened_by,
+        "opened_at": _when(review.opened_at),
+        "closed_by": review.closed_by,
+        "closed_at": _when(review.closed_at),
+        "completed_at": _when(review.completed_at),
+        "parties": parties,
     }
 
 

@@ -20,10 +20,14 @@ def _download(body: str, mimetype: str, ext: str) -> Response:
     """``body`` as an attachment named after the partnership, e.g. partnertrack-3-alex.csv."""
     slug = re.sub(r"[^a-z0-9]+", "-", g.partnership.patient_name.lower()).strip("-")[:40] or "partnership"
     filename = f"partnertrack-{g.partnership.id}-{slug}.{ext}"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @bp.get("/export.csv")

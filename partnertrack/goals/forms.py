@@ -12,9 +12,13 @@ from partnertrack.goals.models import GOAL_TEXT_MAX
 class GoalForm(FlaskForm):
     """A new shared goal."""
 
-    text = text_field("New goal", GOAL_TEXT_MAX, "Please write the goal.", "the goal",
-                      description="One goal you want to work on together, in your own words "
-                                  f"(up to {GOAL_TEXT_MAX} characters).")
+    text = text_field(
+        "New goal",
+        GOAL_TEXT_MAX,
+        "Please write the goal.",
+        "the goal",
+        description=f"One goal you want to work on together, in your own words (up to {GOAL_TEXT_MAX} characters).",
+    )
     submit = SubmitField("Add goal")
 
 

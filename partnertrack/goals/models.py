@@ -37,16 +37,12 @@ class Goal(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    partnership_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
-    )
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     text: so.Mapped[str] = so.mapped_column(sa.String(GOAL_TEXT_MAX))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="active")
     created_by: so.Mapped[str] = so.mapped_column(sa.String(16))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     partnership: so.Mapped[Partnership] = so.relationship("Partnership")
     revisions: so.Mapped[list[GoalRevision]] = so.relationship(
@@ -98,9 +94,7 @@ class GoalProgress(db.Model):
     rating_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ratings.id", ondelete="CASCADE"), index=True)
     progress: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     goal: so.Mapped[Goal] = so.relationship(back_populates="progress")
     rating: so.Mapped[Rating] = so.relationship("Rating")

@@ -36,9 +36,7 @@ def clean_text(text: str | None) -> str:
 
 def goals_of(partnership: Partnership) -> list[Goal]:
     """Every goal of the partnership, active ones first, then in the order they were set."""
-    goals = db.session.scalars(
-        db.select(Goal).where(Goal.partnership_id == partnership.id).order_by(Goal.id)
-    ).all()
+    goals = db.session.scalars(db.select(Goal).where(Goal.partnership_id == partnership.id).order_by(Goal.id)).all()
     return sorted(goals, key=lambda g: g.status != "active")
 
 
@@ -50,8 +48,13 @@ def goal_in(partnership: Partnership, goal_id: int) -> Goal | None:
 def _revise(goal: Goal, action: str, role: str, user: User | None) -> None:
     """Record the goal as it stands now, as changed by ``role``."""
     goal.revisions.append(
-        GoalRevision(action=action, text=goal.text, status=goal.status, changed_by=role,
-                     changed_by_user_id=user.id if user else None)
+        GoalRevision(
+            action=action,
+            text=goal.text,
+            status=goal.status,
+            changed_by=role,
+            changed_by_user_id=user.id if user else None,
+        )
     )
 
 
@@ -131,7 +134,7 @@ def progress_of(partnership: Partnership, role: str, day) -> dict[int, int]:
         .join(TherapySession, Rating.session_id == TherapySession.id)
         .where(TherapySession.partnership_id == partnership.id, TherapySession.date == day, Rating.rater == role)
     )
-    return dict(rows)
+    return {goal_id: progress for goal_id, progress in rows}  # noqa: C416 (a Result is not a mapping)
 
 
 def save_progress(rating: Rating, values: Mapping[int, int | None]) -> None:
@@ -142,9 +145,11 @@ def save_progress(rating: Rating, values: Mapping[int, int | None]) -> None:
     if not values:
         return
     session = db.session.get(TherapySession, rating.session_id)
-    allowed = set(db.session.scalars(
-        db.select(Goal.id).where(Goal.partnership_id == session.partnership_id, Goal.id.in_(list(values)))
-    ))
+    allowed = set(
+        db.session.scalars(
+            db.select(Goal.id).where(Goal.partnership_id == session.partnership_id, Goal.id.in_(list(values)))
+        )
+    )
     existing = {
         p.goal_id: p for p in db.session.scalars(db.select(GoalProgress).where(GoalProgress.rating_id == rating.id))
     }
@@ -190,8 +195,7 @@ def _sessions_seen(partnership: Partnership) -> dict[int, tuple[int, object, boo
         raters.setdefault(sid, set()).update([rater] if rater else [])
     day, limit = today(), current_app.config["REVEAL_AFTER_DAYS"]
     return {
-        sid: (n, dates[sid], is_revealed(dates[sid], raters[sid], day, limit))
-        for n, sid in enumerate(dates, start=1)
+        sid: (n, dates[sid], is_revealed(dates[sid], raters[sid], day, limit)) for n, sid in enumerate(dates, start=1)
     }
 
 

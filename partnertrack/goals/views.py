@@ -26,9 +26,14 @@ def _page(add_form=None, reword_forms=None):
         if forms[goal.id].text.data is None:
             forms[goal.id].text.data = goal.text
     return render_template(
-        "goals/index.html", partnership=g.partnership, role=g.role, goals=goals,
-        history={goal.id: service.history(goal) for goal in goals}, add_form=add_form or GoalForm(formdata=None),
-        reword_forms=forms, status_form=StatusForm(formdata=None),
+        "goals/index.html",
+        partnership=g.partnership,
+        role=g.role,
+        goals=goals,
+        history={goal.id: service.history(goal) for goal in goals},
+        add_form=add_form or GoalForm(formdata=None),
+        reword_forms=forms,
+        status_form=StatusForm(formdata=None),
     )
 
 

@@ -11,9 +11,20 @@ rendered image can serve both (see charts.etag).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from partnertrack.core.roles import ROLES, Role, party_words
+from partnertrack.insights.chart_model import (
+    CaseloadLine,
+    ChartData,
+    GoalSeries,
+    Mark,
+    Matrix,
+    Series,
+    cell,
+    empty_chart,
+    number_text,
+    table_of,
+)
 from partnertrack.insights.signals import (
     DEFAULT_THRESHOLDS,
     Gap,
@@ -26,120 +37,9 @@ from partnertrack.insights.signals import (
     session_gaps,
 )
 from partnertrack.insights.wording import capitalise, listing, plural
-from partnertrack.ratings.factors import BY_KEY, FACTORS, NOT_APPLICABLE_LABEL
+from partnertrack.ratings.factors import BY_KEY, FACTORS
 
 CHART_NAMES: tuple[str, ...] = ("factors", "alliance", "gaps", "readiness", "goals", "caseload")
-NO_RATINGS = "No ratings yet"
-Point = tuple[int, float]
-# A point whose value is None is a deliberate "nothing felt off" answer: the
-# renderer breaks the line there and the table says so, unlike a missing session.
-MaybePoint = tuple[int, float | None]
-
-
-@dataclass(frozen=True)
-class Series:
-    """One line: (session_number, value) points; ``role`` picks the party's line style."""
-
-    label: str
-    points: tuple[MaybePoint, ...]
-    role: str | None = None
-    panel: str = ""  # small-multiple panel title; "" for a single-axes chart
-    group: int = 0  # colour slot for lines that are not a party's (goals, patients)
-
-
-@dataclass(frozen=True)
-class Mark:
-    """A rupture or repair to mark on the alliance chart at (session_number, value)."""
-
-    kind: str  # "rupture" | "repair"
-    role: str
-    session_number: int
-    value: float
-    strong: bool = False
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """The gap map: values[row][col] is therapist - patient, None where not both rated."""
-
-    row_labels: tuple[str, ...]
-    col_labels: tuple[int, ...]
-    values: tuple[tuple[int | None, ...], ...]
-
-
-@dataclass(frozen=True)
-class ChartData:
-    """Everything one chart needs: what to draw, and its text alternative."""
-
-    name: str
-    title: str
-    summary: str
-    columns: tuple[str, ...]
-    rows: tuple[tuple, ...]
-    empty: bool
-    empty_message: str = NO_RATINGS
-    series: tuple[Series, ...] = ()
-    panels: tuple[str, ...] = ()
-    marks: tuple[Mark, ...] = ()
-    band: tuple[tuple[int, float, float], ...] = ()  # (session, patient, therapist) shaded
-    matrix: Matrix | None = None
-    hline: float | None = None
-    hline_label: str = ""
-    y_label: str = "Rating (0–10)"
-
-    def drawn(self) -> tuple:
-        """The fields the image depends on (not the viewer-worded summary or table)."""
-        return (self.name, self.title, self.empty, self.empty_message, self.series,
-                self.panels, self.marks, self.band, self.matrix, self.hline,
-                self.hline_label, self.y_label)
-
-
-@dataclass(frozen=True)
-class GoalSeries:
-    """Progress ratings (session_number, rater, progress 0-10) of one shared goal."""
-
-    title: str
-    points: Sequence[tuple[int, str, int]]
-
-
-@dataclass(frozen=True)
-class CaseloadLine:
-    """The therapist's alliance index per session for one patient (label = name)."""
-
-    label: str
-    points: Sequence[Point]
-
-
-def _cell(value: float | int | None) -> float | int | str:
-    """A table cell: "" for missing, indices to one decimal, scores as they are."""
-    if value is None:
-        return ""
-    return round(value, 1) if isinstance(value, float) else value
-
-
-def _num(value: float) -> str:
-    """7 -> "7", 6.25 -> "6.2": whole scores read as whole numbers."""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
-
-
-def _table(series: Sequence[Series]) -> tuple[tuple, ...]:
-    """One row per session any series has, then one cell per series."""
-    lookup = [dict(s.points) for s in series]
-    sessions = sorted({x for s in series for x, _ in s.points})
-    return tuple((n, *(_lookup_cell(points, n) for points in lookup)) for n in sessions)
-
-
-def _lookup_cell(points: dict[int, float | None], session: int) -> float | int | str:
-    """"" for a session the series lacks; a None value ("nothing felt off") in words."""
-    if session not in points:
-        return ""
-    value = points[session]
-    return NOT_APPLICABLE_LABEL if value is None else _cell(value)
-
-
-def _empty(name: str, title: str, columns: Sequence[str], message: str = NO_RATINGS) -> ChartData:
-    """The empty state: the renderer draws ``message`` instead of axes."""
-    return ChartData(name, title, message + ".", tuple(columns), (), True, message)
 
 
 def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = None) -> ChartData:
@@ -147,62 +47,97 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
     ratings = list(ratings)
     parties = by_party(ratings)
     series = tuple(
-        Series(capitalise(role), tuple((r.session_number, r.scores.get(f.key))
-                                       for r in parties[role]), role, f.name)
-        for f in FACTORS for role in ROLES)
+        Series(capitalise(role), tuple((r.session_number, r.scores.get(f.key)) for r in parties[role]), role, f.name)
+        for f in FACTORS
+        for role in ROLES
+    )
     columns = ("Session", *(f"{s.panel} ({s.role})" for s in series))
     title = "How each factor moved"
     if not ratings:
-        return _empty("factors", title, columns)
+        return empty_chart("factors", title, columns)
     n_sessions = len({r.session_number for r in ratings})
     phrases = [_biggest_change(parties[role], role, viewer_role) for role in ROLES if parties[role]]
-    summary = (f"Over {plural(n_sessions, 'session')}, " + "; ".join(phrases) + "."
-               if n_sessions > 1 else "One session rated so far: each factor shows a single score.")
-    return ChartData("factors", title, summary, columns, _table(series), False,
-                     series=series, panels=tuple(f.name for f in FACTORS))
+    summary = (
+        f"Over {plural(n_sessions, 'session')}, " + "; ".join(phrases) + "."
+        if n_sessions > 1
+        else "One session rated so far: each factor shows a single score."
+    )
+    return ChartData(
+        "factors",
+        title,
+        summary,
+        columns,
+        table_of(series),
+        False,
+        series=series,
+        panels=tuple(f.name for f in FACTORS),
+    )
 
 
 def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | None) -> str:
-    """"your ratings moved most on collaboration (5 to 8)" for one party's ratings."""
+    """ "your ratings moved most on collaboration (5 to 8)" for one party's ratings."""
     _, whose = party_words(role, viewer_role)
     first, last = series[0].scores, series[-1].scores
-    changes = [(abs(last[f.key] - first[f.key]), f) for f in FACTORS
-               if first.get(f.key) is not None and last.get(f.key) is not None]
+    changes = [
+        (abs(last[f.key] - first[f.key]), f)
+        for f in FACTORS
+        if first.get(f.key) is not None and last.get(f.key) is not None
+    ]
     if len(series) < 2 or not changes or max(c for c, _ in changes) == 0:
         return f"{whose} ratings held steady"
     _, factor = max(changes, key=lambda c: c[0])  # max keeps the first factor of equals
-    return (f"{whose} ratings moved most on {factor.name.lower()} "
-            f"({first[factor.key]} to {last[factor.key]})")
+    return f"{whose} ratings moved most on {factor.name.lower()} ({first[factor.key]} to {last[factor.key]})"
 
 
-def alliance(ratings: Iterable[RatingData], ruptures: Sequence[Rupture], *,
-             viewer_role: str | None = None) -> ChartData:
+def alliance(
+    ratings: Iterable[RatingData], ruptures: Sequence[Rupture], *, viewer_role: str | None = None
+) -> ChartData:
     """Alliance index per party, the gap between them shaded, ruptures and repairs marked."""
     parties = by_party(ratings)
-    series = tuple(Series(capitalise(role), tuple((r.session_number, i) for r in parties[role]
-                                                  if (i := index_of(r)) is not None), role)
-                   for role in ROLES)
+    series = tuple(
+        Series(
+            capitalise(role),
+            tuple((r.session_number, i) for r in parties[role] if (i := index_of(r)) is not None),
+            role,
+        )
+        for role in ROLES
+    )
     columns = ("Session", "Patient", "Therapist", "Gap (therapist − patient)", "Note")
     title = "Alliance index"
     if not any(s.points for s in series):
-        return _empty("alliance", title, columns)
+        return empty_chart("alliance", title, columns)
     value_at = {s.role: dict(s.points) for s in series}
     marks = tuple(_marks(ruptures, value_at))
     both = sorted(set(value_at[Role.PATIENT]) & set(value_at[Role.THERAPIST]))
     band = tuple((n, value_at[Role.PATIENT][n], value_at[Role.THERAPIST][n]) for n in both)
-    rows = tuple((n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)),
-                  _notes(marks, n))
-                 for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST])))
-    summary = capitalise("; ".join(_index_phrase(s, viewer_role) for s in series if s.points)
-                         + "; " + _rupture_phrase(ruptures, viewer_role) + ".")
-    return ChartData("alliance", title, summary, columns, rows, False, series=series,
-                     marks=marks, band=band, y_label="Alliance index (0–10)")
+    rows = tuple(
+        (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n))
+        for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST]))
+    )
+    summary = capitalise(
+        "; ".join(_index_phrase(s, viewer_role) for s in series if s.points)
+        + "; "
+        + _rupture_phrase(ruptures, viewer_role)
+        + "."
+    )
+    return ChartData(
+        "alliance",
+        title,
+        summary,
+        columns,
+        rows,
+        False,
+        series=series,
+        marks=marks,
+        band=band,
+        y_label="Alliance index (0–10)",
+    )
 
 
 def _cells(patient: float | None, therapist: float | None) -> tuple:
     """Patient, therapist and gap cells of one alliance-table row."""
     gap = None if patient is None or therapist is None else therapist - patient
-    return _cell(patient), _cell(therapist), _cell(gap)
+    return cell(patient), cell(therapist), cell(gap)
 
 
 def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -> Iterable[Mark]:
@@ -224,7 +159,7 @@ def _notes(marks: Sequence[Mark], session: int) -> str:
 
 
 def _index_phrase(series: Series, viewer_role: str | None) -> str:
-    """"your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
+    """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
     _, whose = party_words(series.role or Role.PATIENT, viewer_role)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
     if len(series.points) == 1:
@@ -235,14 +170,13 @@ def _index_phrase(series: Series, viewer_role: str | None) -> str:
 
 
 def _rupture_phrase(ruptures: Sequence[Rupture], viewer_role: str | None) -> str:
-    """"one possible rupture, at session 8 in your ratings, was repaired by session 10"."""
+    """ "one possible rupture, at session 8 in your ratings, was repaired by session 10"."""
     if not ruptures:
         return "no possible ruptures"
     if len(ruptures) == 1:
         r = ruptures[0]
         _, whose = party_words(r.party, viewer_role)
-        fate = (f"was repaired by session {r.repaired_at}" if r.repaired_at is not None
-                else "is not yet repaired")
+        fate = f"was repaired by session {r.repaired_at}" if r.repaired_at is not None else "is not yet repaired"
         return f"one possible rupture, at session {r.session_number} in {whose} ratings, {fate}"
     numbers = sorted({r.session_number for r in ruptures})
     repaired = sum(r.repaired_at is not None for r in ruptures)
@@ -251,8 +185,9 @@ def _rupture_phrase(ruptures: Sequence[Rupture], viewer_role: str | None) -> str
     return f"{len(ruptures)} possible ruptures (at {where} {listing(numbers)}), {fate}"
 
 
-def gap_map(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
-            viewer_role: str | None = None) -> ChartData:
+def gap_map(
+    ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS, *, viewer_role: str | None = None
+) -> ChartData:
     """Factor x session matrix of therapist - patient; None where not both rated.
 
     Columns cover every session anyone rated, so a session missing a partner
@@ -262,83 +197,105 @@ def gap_map(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRE
     title = "Where your ratings differ"
     columns = ("Session", *(f.name for f in FACTORS))
     if not ratings:
-        return _empty("gaps", title, columns)
+        return empty_chart("gaps", title, columns)
     gaps = session_gaps(ratings)
     if not gaps:
-        return _empty("gaps", title, columns, "No session rated by both yet")
+        return empty_chart("gaps", title, columns, "No session rated by both yet")
     sessions = tuple(sorted({r.session_number for r in ratings}))
     value = {(g.factor, g.session_number): g.gap for g in gaps}
-    matrix = Matrix(tuple(f.name for f in FACTORS), sessions,
-                    tuple(tuple(value.get((f.key, n)) for n in sessions) for f in FACTORS))
-    rows = tuple((n, *(_cell(value.get((f.key, n))) for f in FACTORS)) for n in sessions)
-    return ChartData("gaps", title, _gap_summary(gaps, thresholds, viewer_role), columns, rows,
-                     False, matrix=matrix, y_label="")
+    matrix = Matrix(
+        tuple(f.name for f in FACTORS), sessions, tuple(tuple(value.get((f.key, n)) for n in sessions) for f in FACTORS)
+    )
+    rows = tuple((n, *(cell(value.get((f.key, n))) for f in FACTORS)) for n in sessions)
+    return ChartData(
+        "gaps", title, _gap_summary(gaps, thresholds, viewer_role), columns, rows, False, matrix=matrix, y_label=""
+    )
 
 
 def _gap_summary(gaps: Sequence[Gap], thresholds: Thresholds, viewer_role: str | None) -> str:
     """How many factor scores were notably apart, and the widest of all."""
     both = len({g.session_number for g in gaps})
     notable = sum(abs(g.gap) >= thresholds.gap for g in gaps)
-    text = (f"In {plural(both, 'session')} rated by both, {notable} factor "
-            f"{'score was' if notable == 1 else 'scores were'} {thresholds.gap} or more points apart")
+    text = (
+        f"In {plural(both, 'session')} rated by both, {notable} factor "
+        f"{'score was' if notable == 1 else 'scores were'} {thresholds.gap} or more points apart"
+    )
     widest = max(gaps, key=lambda g: (abs(g.gap), g.session_number))
     if widest.gap == 0:
         return text + "."
     therapist, _ = party_words(Role.THERAPIST, viewer_role)
     patient, _ = party_words(Role.PATIENT, viewer_role)
-    return (text + f"; the widest was {BY_KEY[widest.factor].name.lower()} in session "
-            f"{widest.session_number} ({therapist} {widest.therapist}, {patient} {widest.patient}).")
+    return (
+        text + f"; the widest was {BY_KEY[widest.factor].name.lower()} in session "
+        f"{widest.session_number} ({therapist} {widest.therapist}, {patient} {widest.patient})."
+    )
 
 
-def readiness(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
-              viewer_role: str | None = None) -> ChartData:
+def readiness(
+    ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS, *, viewer_role: str | None = None
+) -> ChartData:
     """Termination readiness of both parties, with the ready line at ``ready_score``."""
     ratings = list(ratings)
     parties = by_party(ratings)
     key = "termination_readiness"
-    series = tuple(Series(capitalise(role), tuple((r.session_number, r.scores[key])
-                                                  for r in parties[role] if r.scores.get(key) is not None),
-                          role) for role in ROLES)
+    series = tuple(
+        Series(
+            capitalise(role),
+            tuple((r.session_number, r.scores[key]) for r in parties[role] if r.scores.get(key) is not None),
+            role,
+        )
+        for role in ROLES
+    )
     columns = ("Session", "Patient", "Therapist")
     title = "Readiness to discuss ending"
     if not any(s.points for s in series):
-        return _empty("readiness", title, columns)
+        return empty_chart("readiness", title, columns)
     latest = []
     for s in series:
         if s.points:
             who, _ = party_words(s.role or Role.PATIENT, viewer_role)
-            latest.append(f"{who} rated {_num(s.points[-1][1])} in session {s.points[-1][0]}")
-    summary = capitalise("latest readiness: " + ", ".join(latest)
-                         + f"; the ready line is at {thresholds.ready_score}")
+            latest.append(f"{who} rated {number_text(s.points[-1][1])} in session {s.points[-1][0]}")
+    summary = capitalise("latest readiness: " + ", ".join(latest) + f"; the ready line is at {thresholds.ready_score}")
     if ready_to_discuss_ending(ratings, thresholds):
-        summary += (f", reached by both in each of the last "
-                    f"{plural(thresholds.ready_sessions, 'session')} both rated")
-    return ChartData("readiness", title, summary + ".", columns, _table(series), False,
-                     series=series, hline=float(thresholds.ready_score),
-                     hline_label=f"Ready line ({thresholds.ready_score})")
+        summary += f", reached by both in each of the last {plural(thresholds.ready_sessions, 'session')} both rated"
+    return ChartData(
+        "readiness",
+        title,
+        summary + ".",
+        columns,
+        table_of(series),
+        False,
+        series=series,
+        hline=float(thresholds.ready_score),
+        hline_label=f"Ready line ({thresholds.ready_score})",
+    )
 
 
 def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None) -> ChartData:
     """Progress per shared goal over sessions: a colour per goal, a line style per rater."""
-    series = tuple(Series(f"{g.title} ({role})", tuple(sorted((n, p) for n, rater, p in g.points
-                                                             if rater == role)), role, group=i)
-                   for i, g in enumerate(goals) for role in ROLES)
+    series = tuple(
+        Series(f"{g.title} ({role})", tuple(sorted((n, p) for n, rater, p in g.points if rater == role)), role, group=i)
+        for i, g in enumerate(goals)
+        for role in ROLES
+    )
     columns = ("Session", *(s.label for s in series))
     title = "Progress on shared goals"
     if not goals:
-        return _empty("goals", title, columns, "No shared goals yet")
+        return empty_chart("goals", title, columns, "No shared goals yet")
     if not any(s.points for s in series):
-        return _empty("goals", title, columns, "No goal progress rated yet")
+        return empty_chart("goals", title, columns, "No goal progress rated yet")
     phrases = []
     for i, g in enumerate(goals):
         latest = [s for s in series if s.group == i and s.points]
         if latest:
-            parts = [f"{party_words(s.role or 'patient', viewer_role)[0]} {_num(s.points[-1][1])}"
-                     for s in latest]
+            parts = [
+                f"{party_words(s.role or 'patient', viewer_role)[0]} {number_text(s.points[-1][1])}" for s in latest
+            ]
             phrases.append(f"{g.title}: {' and '.join(parts)}")
     summary = f"{plural(len(goals), 'shared goal')}; latest progress — " + "; ".join(phrases) + "."
-    return ChartData("goals", title, summary, columns, _table(series), False,
-                     series=series, y_label="Progress (0–10)")
+    return ChartData(
+        "goals", title, summary, columns, table_of(series), False, series=series, y_label="Progress (0–10)"
+    )
 
 
 def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
@@ -347,19 +304,31 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     The table is long (patient, session, index) rather than wide: it stays
     readable aloud whatever the number of patients.
     """
-    series = tuple(Series(p.label, tuple(sorted(p.points)), Role.THERAPIST, p.label, group=i)
-                   for i, p in enumerate(patients))
+    series = tuple(
+        Series(p.label, tuple(sorted(p.points)), Role.THERAPIST, p.label, group=i) for i, p in enumerate(patients)
+    )
     columns = ("Patient", "Session", "Alliance index")
     title = "Your caseload: alliance index per client"
     rated = [s for s in series if s.points]
     if not rated:
-        return _empty("caseload", title, columns)
-    rows = tuple((s.label, n, _cell(float(v))) for s in rated for n, v in s.points)
+        return empty_chart("caseload", title, columns)
+    rows = tuple((s.label, n, cell(float(v))) for s in rated for n, v in s.points)
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
-    summary = (f"{plural(len(rated), 'client')} with ratings; latest alliance index in your "
-               f"ratings lowest for {low.label} ({low.points[-1][1]:.1f})")
+    summary = (
+        f"{plural(len(rated), 'client')} with ratings; latest alliance index in your "
+        f"ratings lowest for {low.label} ({low.points[-1][1]:.1f})"
+    )
     if len(rated) > 1:
         summary += f", highest for {high.label} ({high.points[-1][1]:.1f})"
-    return ChartData("caseload", title, summary + ".", columns, rows, False, series=series,
-                     panels=tuple(s.label for s in series), y_label="Alliance index")
+    return ChartData(
+        "caseload",
+        title,
+        summary + ".",
+        columns,
+        rows,
+        False,
+        series=series,
+        panels=tuple(s.label for s in series),
+        y_label="Alliance index",
+    )

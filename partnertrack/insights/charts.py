@@ -14,24 +14,20 @@ import io
 from html import escape
 from typing import Any
 
-from partnertrack.core.roles import Role
-from partnertrack.insights.chart_data import ChartData, Mark, Series
+from partnertrack.insights.chart_model import ChartData, Mark
+from partnertrack.insights.chart_style import (
+    GOAL_COLOURS,
+    INK,
+    LEGEND_CHARS,
+    REPAIR_COLOUR,
+    RUPTURE_COLOUR,
+    plot_series,
+)
 
 RENDER_VERSION = "1"  # bump when drawing changes so cached images are not reused
 FIGSIZE = (8.0, 4.5)  # inches: wide enough for desktop, still legible scaled to a phone
 PNG_DPI = 150  # 1200 x 675 px: sharp on high-density phone screens
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
-# Colours from the Okabe & Ito (2008) colour-blind-safe palette; the two parties
-# also differ by line style and marker, so nothing depends on colour alone.
-ROLE_STYLE: dict[str, dict[str, Any]] = {
-    Role.PATIENT: {"color": "#0072B2", "linestyle": "-", "marker": "o"},
-    Role.THERAPIST: {"color": "#E69F00", "linestyle": "--", "marker": "s"},
-}
-# Goals start with the colours the parties do not use; yellow is left out, too pale on white.
-GOAL_COLOURS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#0072B2", "#E69F00")
-LEGEND_CHARS = 34  # a longer goal title is cut in the legend; the table has it whole
-RUPTURE_COLOUR, REPAIR_COLOUR, INK = "#D55E00", "#009E73", "#333333"
-MAX_MARKERS = 40  # beyond this many points a marker per point is clutter and costs time
 MAX_ANNOTATIONS = 6  # text labels are the slowest artists; label only the first few marks
 MAX_CELL_NUMBERS = 24  # gap-map sessions up to which each cell shows its number
 
@@ -99,31 +95,6 @@ def _figsize(data: ChartData) -> tuple[float, float]:
     return FIGSIZE
 
 
-def _style(series: Series) -> dict[str, Any]:
-    """Colour, line style and marker for a series; markers dropped on long unbroken series.
-
-    A series with None values keeps its markers whatever its length: a score
-    between two "nothing felt off" answers is a lone point, visible only as one.
-    """
-    style = dict(ROLE_STYLE.get(series.role or "", {"color": INK, "linestyle": "-", "marker": "o"}))
-    if len(series.points) > MAX_MARKERS and all(y is not None for _, y in series.points):
-        style["marker"] = None
-    return style
-
-
-def _plot(ax: Any, series: Series, **overrides: Any) -> None:
-    """One line with its legend label; a single point still shows as a marker."""
-    if not series.points:
-        return
-    xs = [x for x, _ in series.points]
-    # A None value ("nothing felt off") becomes NaN, which breaks the line there
-    # instead of drawing a slope through sessions that were not rated.
-    ys = [float("nan") if y is None else y for _, y in series.points]
-    style = {"label": series.label, "linewidth": 2, "markersize": 5,
-             **_style(series), **overrides}
-    ax.plot(xs, ys, **style)
-
-
 def _rating_axes(ax: Any, y_label: str = "", x_label: str = "Session", nbins: int = 8) -> None:
     """0-10 y axis, whole-number session ticks, light grid: shared by all line charts.
 
@@ -156,22 +127,22 @@ def _title(fig: Any, data: ChartData) -> None:
 def _draw_factors(fig: Any, data: ChartData) -> None:
     """Six panels (2 x 3) on one session range; one legend for the two parties at the top."""
     _title(fig, data)
-    axes = fig.subplots(2, 3, gridspec_kw={"left": 0.07, "right": 0.99, "top": 0.83,
-                                           "bottom": 0.11, "hspace": 0.35, "wspace": 0.12})
+    axes = fig.subplots(
+        2, 3, gridspec_kw={"left": 0.07, "right": 0.99, "top": 0.83, "bottom": 0.11, "hspace": 0.35, "wspace": 0.12}
+    )
     sessions = [x for s in data.series for x, _ in s.points]
     x_range = (min(sessions) - 0.5, max(sessions) + 0.5)
     for i, (ax, panel) in enumerate(zip(axes.flat, data.panels, strict=False)):  # the grid may have a spare cell
         for series in data.series:
             if series.panel == panel:
-                _plot(ax, series)
+                plot_series(ax, series)
         _panel_axes(ax, x_range, bottom_row=i >= 3, left_column=i % 3 == 0)
         # An explicit y skips matplotlib's automatic title placement, a third of the time.
         ax.set_title(panel, fontsize=10, y=1.0, pad=4)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if not handles:  # the first panel may be empty when only later ones have scores
         handles, labels = _first_legend(axes.flat)
-    fig.legend(handles, labels, loc="upper right", ncols=2, frameon=False,
-               bbox_to_anchor=(0.99, 0.99))
+    fig.legend(handles, labels, loc="upper right", ncols=2, frameon=False, bbox_to_anchor=(0.99, 0.99))
 
 
 def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_column: bool) -> None:
@@ -215,11 +186,12 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
     """Both index lines, the gap between them shaded, ruptures and repairs marked."""
     ax = _single_axes(fig, data)
     for series in data.series:
-        _plot(ax, series)
+        plot_series(ax, series)
     if data.band:
         xs, patient, therapist = zip(*data.band, strict=True)
-        ax.fill_between(xs, patient, therapist, color="#999999", alpha=0.3, linewidth=0,
-                        label="Gap between the ratings", zorder=1)
+        ax.fill_between(
+            xs, patient, therapist, color="#999999", alpha=0.3, linewidth=0, label="Gap between the ratings", zorder=1
+        )
     _draw_marks(ax, data.marks)
     _rating_axes(ax, data.y_label)
     _top_legend(ax, ncols=5)
@@ -227,20 +199,38 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
 
 def _top_legend(ax: Any, ncols: int) -> None:
     """One row of legend entries between the title and the plot."""
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=ncols, frameon=False,
-              fontsize=9, borderaxespad=0.2, columnspacing=1.2, handlelength=2.4)
+    ax.legend(
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        ncols=ncols,
+        frameon=False,
+        fontsize=9,
+        borderaxespad=0.2,
+        columnspacing=1.2,
+        handlelength=2.4,
+    )
 
 
 def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
     """Down-triangles for possible ruptures, up-triangles for repairs: shape, not colour only."""
-    for kind, marker, colour, label in (("rupture", "v", RUPTURE_COLOUR, "Possible rupture"),
-                                        ("repair", "^", REPAIR_COLOUR, "Repaired")):
+    for kind, marker, colour, label in (
+        ("rupture", "v", RUPTURE_COLOUR, "Possible rupture"),
+        ("repair", "^", REPAIR_COLOUR, "Repaired"),
+    ):
         chosen = [m for m in marks if m.kind == kind]
         if not chosen:
             continue
-        ax.scatter([m.session_number for m in chosen], [m.value for m in chosen],
-                   s=[140 if m.strong else 80 for m in chosen], marker=marker, color=colour,
-                   edgecolors="black", linewidths=0.8, zorder=5, label=label)
+        ax.scatter(
+            [m.session_number for m in chosen],
+            [m.value for m in chosen],
+            s=[140 if m.strong else 80 for m in chosen],
+            marker=marker,
+            color=colour,
+            edgecolors="black",
+            linewidths=0.8,
+            zorder=5,
+            label=label,
+        )
         labelled: set[int] = set()  # both parties may mark one session: label it once
         for m in chosen:
             if m.session_number in labelled or len(labelled) >= MAX_ANNOTATIONS:
@@ -249,9 +239,15 @@ def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
             text = ("strong rupture" if m.strong else "rupture") if kind == "rupture" else "repaired"
             low = min(x.value for x in chosen if x.session_number == m.session_number)
             high = max(x.value for x in chosen if x.session_number == m.session_number)
-            ax.annotate(text, (m.session_number, low if kind == "rupture" else high),
-                        xytext=(0, -18 if kind == "rupture" else 10), textcoords="offset points",
-                        ha="center", fontsize=8, color=INK)
+            ax.annotate(
+                text,
+                (m.session_number, low if kind == "rupture" else high),
+                xytext=(0, -18 if kind == "rupture" else 10),
+                textcoords="offset points",
+                ha="center",
+                fontsize=8,
+                color=INK,
+            )
 
 
 def _draw_gaps(fig: Any, data: ChartData) -> None:
@@ -261,8 +257,9 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
     assert data.matrix is not None
     _title(fig, data)
     matrix = data.matrix
-    values = np.ma.masked_invalid(np.array(
-        [[np.nan if v is None else v for v in row] for row in matrix.values], dtype=float))
+    values = np.ma.masked_invalid(
+        np.array([[np.nan if v is None else v for v in row] for row in matrix.values], dtype=float)
+    )
     ax = fig.add_axes((0.17, 0.2, 0.69, 0.68))
     cax = fig.add_axes((0.88, 0.2, 0.025, 0.68))
     # Mid grey for "not both rated": PuOr's own centre (no gap) is near white.
@@ -293,19 +290,24 @@ def _number_cells(ax: Any, values: tuple[tuple[int | None, ...], ...]) -> None:
     for row, line in enumerate(values):
         for col, value in enumerate(line):
             if value is not None:
-                ax.text(col, row, f"{value:+d}".replace("-", "−") if value else "0",
-                        ha="center", va="center",
-                        fontsize=8, color="white" if abs(value) >= 6 else "black")
+                ax.text(
+                    col,
+                    row,
+                    f"{value:+d}".replace("-", "−") if value else "0",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if abs(value) >= 6 else "black",
+                )
 
 
 def _draw_readiness(fig: Any, data: ChartData) -> None:
     """Both readiness lines and the dashed ready line."""
     ax = _single_axes(fig, data)
     for series in data.series:
-        _plot(ax, series)
+        plot_series(ax, series)
     if data.hline is not None:
-        ax.axhline(data.hline, color=INK, linestyle=(0, (6, 3)), linewidth=1.2,
-                   label=data.hline_label)
+        ax.axhline(data.hline, color=INK, linestyle=(0, (6, 3)), linewidth=1.2, label=data.hline_label)
     _rating_axes(ax, "Readiness (0–10)")
     _top_legend(ax, ncols=3)
 
@@ -314,8 +316,8 @@ def _draw_goals(fig: Any, data: ChartData) -> None:
     """A colour per goal, the party's line style and marker per rater; legend at right."""
     ax = _single_axes(fig, data, right=0.66)
     for series in data.series:
-        label = series.label if len(series.label) <= LEGEND_CHARS else series.label[:LEGEND_CHARS - 1] + "…"
-        _plot(ax, series, color=GOAL_COLOURS[series.group % len(GOAL_COLOURS)], label=label)
+        label = series.label if len(series.label) <= LEGEND_CHARS else series.label[: LEGEND_CHARS - 1] + "…"
+        plot_series(ax, series, color=GOAL_COLOURS[series.group % len(GOAL_COLOURS)], label=label)
     _rating_axes(ax, data.y_label)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8)
 
@@ -342,8 +344,15 @@ def _draw_caseload(fig: Any, data: ChartData) -> None:
         ys = [base + 0.1 + 0.08 * y for _, y in series.points]  # 0-10 -> 0.1-0.9 of the band
         ax.plot(xs, ys, color=colour, linewidth=1.6)
         ax.plot(xs[-1], ys[-1], marker="s", color=colour, markersize=4)
-        ax.text(1.01, (base + 0.5) / n, f"{series.points[-1][1]:.1f}", transform=ax.transAxes,
-                va="center", fontsize=9, color=INK)
+        ax.text(
+            1.01,
+            (base + 0.5) / n,
+            f"{series.points[-1][1]:.1f}",
+            transform=ax.transAxes,
+            va="center",
+            fontsize=9,
+            color=INK,
+        )
     ax.set_ylim(0, n)
     ax.set_yticks([n - 0.5 - i for i in range(n)], [s.label[:24] for s in data.series], fontsize=9)
     ax.tick_params(axis="y", length=0)

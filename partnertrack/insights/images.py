@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, request
 
 from partnertrack.extensions import cache
-from partnertrack.insights.chart_data import ChartData
+from partnertrack.insights.chart_model import ChartData
 
 FORMATS = ("svg", "png")
 

@@ -10,7 +10,7 @@ from flask import current_app
 
 from partnertrack.core.clock import today
 from partnertrack.goals.service import goals_and_progress
-from partnertrack.insights import chart_data
+from partnertrack.insights import chart_data, chart_model
 from partnertrack.insights.signals import (
     RatingData,
     SessionStatus,
@@ -28,11 +28,7 @@ CHART_TITLE_MAX = 40  # a legend entry, not the whole goal; the table beside it 
 
 def rating_data(timeline: Sequence[SessionView]) -> list[RatingData]:
     """The ratings the viewer may see, as the signals module takes them."""
-    return [
-        RatingData(v.number, v.date, r.rater, r.scores, r.comment)
-        for v in timeline
-        for r in v.visible
-    ]
+    return [RatingData(v.number, v.date, r.rater, r.scores, r.comment) for v in timeline for r in v.visible]
 
 
 def thresholds() -> Thresholds:
@@ -76,7 +72,7 @@ def _chart_title(text: str) -> str:
     return text if len(text) <= CHART_TITLE_MAX else text[: CHART_TITLE_MAX - 1].rstrip() + "…"
 
 
-def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_data.GoalSeries]:
+def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_model.GoalSeries]:
     """Goal progress for the goal-progress chart, as ``viewer_role`` may see it.
 
     One series per goal that is active or has visible progress (a dropped goal
@@ -88,18 +84,16 @@ def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_data.G
     for p in points:
         by_goal.setdefault(p.goal_id, []).append((p.session_number, p.rater, p.progress))
     return [
-        chart_data.GoalSeries(_chart_title(text), by_goal.get(goal_id, []))
+        chart_model.GoalSeries(_chart_title(text), by_goal.get(goal_id, []))
         for goal_id, (text, status) in goals.items()
         if status == "active" or goal_id in by_goal
     ]
 
 
-def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_data.ChartData:
+def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name."""
-    builders: dict[str, Callable[[], chart_data.ChartData]] = {
-        "alliance": lambda: chart_data.alliance(
-            rating_data(timeline), signals_of(timeline).ruptures, viewer_role=role
-        ),
+    builders: dict[str, Callable[[], chart_model.ChartData]] = {
+        "alliance": lambda: chart_data.alliance(rating_data(timeline), signals_of(timeline).ruptures, viewer_role=role),
         "factors": lambda: chart_data.factor_trends(rating_data(timeline), viewer_role=role),
         "gaps": lambda: chart_data.gap_map(rating_data(timeline), thresholds(), viewer_role=role),
         "readiness": lambda: chart_data.readiness(rating_data(timeline), thresholds(), viewer_role=role),

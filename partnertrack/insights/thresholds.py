@@ -33,8 +33,12 @@ class Thresholds:
     def __post_init__(self) -> None:
         """Reject settings that would make a rule meaningless rather than fail later."""
         # An SD needs two changes, hence three ratings; a slope needs two points.
-        least = {"rupture_min_ratings_for_sd": 3, "trend_sessions": 2,
-                 "rupture_baseline_sessions": 1, "ready_sessions": 1}
+        least = {
+            "rupture_min_ratings_for_sd": 3,
+            "trend_sessions": 2,
+            "rupture_baseline_sessions": 1,
+            "ready_sessions": 1,
+        }
         for f in fields(self):
             if getattr(self, f.name) < least.get(f.name, 0):
                 raise ValueError(f"SIGNAL_{f.name.upper()} must be at least {least.get(f.name, 0)}")

@@ -20,12 +20,12 @@ def capitalise(sentence: str) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    """"1 session", "2 sessions"."""
+    """ "1 session", "2 sessions"."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def listing(items: Sequence[object]) -> str:
-    """"7", "7 and 9", "3, 7 and 9"."""
+    """ "7", "7 and 9", "3, 7 and 9"."""
     words = [str(i) for i in items]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -45,12 +45,13 @@ def describe(signals: Signals, viewer_role: str | None) -> list[str]:
     if gap is not None and abs(gap.gap) >= signals.thresholds.gap:
         therapist, _ = party_words(Role.THERAPIST, viewer_role)
         patient, _ = party_words(Role.PATIENT, viewer_role)
-        lines.append(f"Largest gap in session {gap.session_number}: "
-                     f"{BY_KEY[gap.factor].name.lower()}, {therapist} {gap.therapist}, "
-                     f"{patient} {gap.patient} — worth talking about.")
+        lines.append(
+            f"Largest gap in session {gap.session_number}: "
+            f"{BY_KEY[gap.factor].name.lower()}, {therapist} {gap.therapist}, "
+            f"{patient} {gap.patient} — worth talking about."
+        )
     if signals.ready_to_end:
-        lines.append("You both feel ready to discuss ending." if viewer_role
-                     else "Both feel ready to discuss ending.")
+        lines.append("You both feel ready to discuss ending." if viewer_role else "Both feel ready to discuss ending.")
     return lines
 
 
@@ -58,8 +59,10 @@ def _rupture_sentence(rupture: Rupture, viewer_role: str | None) -> str:
     """One rupture, why it was flagged, and whether and how soon it was repaired."""
     _, whose = party_words(rupture.party, viewer_role)
     strong = " — strong" if rupture.strong else ""
-    text = (f"Possible rupture at session {rupture.session_number} in {whose} ratings{strong} "
-            f"({'; '.join(rupture.reasons)}).")
+    text = (
+        f"Possible rupture at session {rupture.session_number} in {whose} ratings{strong} "
+        f"({'; '.join(rupture.reasons)})."
+    )
     if rupture.is_open:
         return text + " Not yet repaired — worth talking about together."
     return text + f" Repaired after {plural(rupture.sessions_to_repair or 0, 'session')}."
@@ -73,13 +76,18 @@ def _trend_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
         tr = per_key.get(ALLIANCE)
         if tr is not None and tr.label in ("improving", "declining"):
             tail = " — worth talking about." if tr.label == "declining" else "."
-            lines.append(capitalise(f"{whose} alliance index has been {tr.label} "
-                                    f"over the last {plural(tr.n, 'session')}{tail}"))
+            lines.append(
+                capitalise(f"{whose} alliance index has been {tr.label} over the last {plural(tr.n, 'session')}{tail}")
+            )
         for key, tr in per_key.items():
             if key != ALLIANCE and tr.label == "declining":
-                lines.append(capitalise(f"{whose} {BY_KEY[key].name.lower()} ratings have been "
-                                        f"declining over the last {plural(tr.n, 'session')} "
-                                        "— worth talking about."))
+                lines.append(
+                    capitalise(
+                        f"{whose} {BY_KEY[key].name.lower()} ratings have been "
+                        f"declining over the last {plural(tr.n, 'session')} "
+                        "— worth talking about."
+                    )
+                )
     return lines
 
 

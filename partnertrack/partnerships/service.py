@@ -24,9 +24,11 @@ def open_partnership(therapist: User, patient_name: str, started_on: date) -> tu
 def new_invite(partnership: Partnership) -> str:
     """Issue a fresh invite and retire the unused older ones; returns the raw token."""
     now = utcnow()
-    for old in db.session.scalars(
-        db.select(Invite).where(Invite.partnership_id == partnership.id, Invite.used_at.is_(None))
-    ) if partnership.id else []:
+    for old in (
+        db.session.scalars(db.select(Invite).where(Invite.partnership_id == partnership.id, Invite.used_at.is_(None)))
+        if partnership.id
+        else []
+    ):
         old.used_at = now
     token = new_token()
     days = current_app.config["INVITE_DAYS"]
@@ -52,7 +54,8 @@ def find_invite(token: str) -> Invite:
         raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
     if invite.used_at is not None:
         raise InviteProblem(
-            "This invite link has already been used. If you joined with it, log in; otherwise ask your therapist for a new link.",
+            "This invite link has already been used. If you joined with it, log in; "
+            "otherwise ask your therapist for a new link.",
             410,
         )
     if as_utc(invite.expires_at) <= utcnow():

@@ -78,14 +78,24 @@ def show():
     record_view_once(partnership.id)
     timeline = timeline_for(partnership, role)
     token = session.get("invite_links", {}).get(str(partnership.id)) if role == Role.THERAPIST else None
-    invite_url = (url_for("partnerships.join_page", token=token, _external=True)
-                  if token and partnership.patient_id is None else None)
+    invite_url = (
+        url_for("partnerships.join_page", token=token, _external=True)
+        if token and partnership.patient_id is None
+        else None
+    )
     signals = insights.signals_of(timeline)
     charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
-        "partnerships/show.html", partnership=partnership, role=role, timeline=timeline, factors=FACTORS,
-        invite_url=invite_url, trend=trend_table(timeline), form=EmptyForm(),
-        charts=charts, sentences=insights.sentences(signals, role),
+        "partnerships/show.html",
+        partnership=partnership,
+        role=role,
+        timeline=timeline,
+        factors=FACTORS,
+        invite_url=invite_url,
+        trend=trend_table(timeline),
+        form=EmptyForm(),
+        charts=charts,
+        sentences=insights.sentences(signals, role),
     )
 
 
@@ -152,8 +162,10 @@ def _invalid(problem: InviteProblem):
 def _join_logged_in(invite):
     """Join as the patient already logged in; a therapist cannot be the patient."""
     if current_user.is_therapist:
-        message = ("You are logged in as a therapist. A therapist cannot join as the patient: "
-                   "log out, then open the link again.")
+        message = (
+            "You are logged in as a therapist. A therapist cannot join as the patient: "
+            "log out, then open the link again."
+        )
         return render_template("partnerships/join_invalid.html", message=message, show_logout=True), 403
     form = EmptyForm()
     form.submit.label.text = "Join this partnership"

@@ -57,9 +57,7 @@ class ScoreField(Field):
 class RatingFormBase(FlaskForm):
     """Session date, comment and the rupture-repair opt-out; the factor fields are added below."""
 
-    session_date = DateField(
-        "Session date", validators=[InputRequired(message="Please give the date of the session.")]
-    )
+    session_date = DateField("Session date", validators=[InputRequired(message="Please give the date of the session.")])
     rupture_repair_na = BooleanField(NOT_APPLICABLE_LABEL)
     comment = TextAreaField(
         "Comment",
@@ -72,7 +70,9 @@ class RatingFormBase(FlaskForm):
         "What felt off? (optional)",
         validators=[Length(max=2000, message="Please keep your concern to 2,000 characters or fewer.")],
         filters=[strip],
-        description="Tick the box or write here. Your partner sees a concern straight away, before both ratings are shown.",
+        description=(
+            "Tick the box or write here. Your partner sees a concern straight away, before both ratings are shown."
+        ),
     )
     submit = SubmitField("Save my rating")
 
@@ -97,9 +97,7 @@ class RatingFormBase(FlaskForm):
             field.errors[:] = []
             if field.raw:
                 # Silently dropping the typed number would store something the user did not say.
-                raise ValidationError(
-                    f"{field.label.text}: give a score or tick “{NOT_APPLICABLE_LABEL}”, not both."
-                )
+                raise ValidationError(f"{field.label.text}: give a score or tick “{NOT_APPLICABLE_LABEL}”, not both.")
             field.data = None
         elif field.data is None and not field.errors:
             raise ValidationError(

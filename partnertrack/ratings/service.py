@@ -27,26 +27,33 @@ def session_on(partnership_id: int, day: date) -> TherapySession:
     INSERT ... ON CONFLICT DO NOTHING on the (partnership, date) key: two requests making
     the same session at once both end up with the one row, never an error.
     """
-    insert_ignoring_duplicates(TherapySession, {"partnership_id": partnership_id, "date": day},
-                               ("partnership_id", "date"))
+    insert_ignoring_duplicates(
+        TherapySession, {"partnership_id": partnership_id, "date": day}, ("partnership_id", "date")
+    )
     return db.session.scalar(
-        db.select(TherapySession).where(TherapySession.partnership_id == partnership_id, TherapySession.date == day)
+        db.select(TherapySession)
+        .where(TherapySession.partnership_id == partnership_id, TherapySession.date == day)
         .execution_options(populate_existing=True)
     )
 
 
 def _rating_row(therapy_session: TherapySession, role: str) -> Rating:
     """The party's rating row of the session, made empty if there is none yet (same race-free insert)."""
-    insert_ignoring_duplicates(Rating, {"session_id": therapy_session.id, "rater": role, **dict.fromkeys(FACTOR_KEYS, 0)},
-                               ("session_id", "rater"))
+    insert_ignoring_duplicates(
+        Rating,
+        {"session_id": therapy_session.id, "rater": role, **dict.fromkeys(FACTOR_KEYS, 0)},
+        ("session_id", "rater"),
+    )
     return db.session.scalar(
-        db.select(Rating).where(Rating.session_id == therapy_session.id, Rating.rater == role)
+        db.select(Rating)
+        .where(Rating.session_id == therapy_session.id, Rating.rater == role)
         .execution_options(populate_existing=True)
     )
 
 
-def save_rating(partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None,
-                after: AfterSave | None = None) -> bool:
+def save_rating(
+    partnership: Partnership, role: str, day: date, scores: Mapping, comment: str | None, after: AfterSave | None = None
+) -> bool:
     """Store the party's rating of the session on ``day``; True when it is new. Flushes only.
 
     ``after(session, rating)`` runs in the same transaction (goal progress, a raised

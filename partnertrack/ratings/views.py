@@ -36,41 +36,66 @@ def rate():
     """Rate a session (new, or change one's own rating until it is revealed)."""
     partnership, role = g.partnership, g.role
     if partnership.read_only:
-        flash("This partnership has ended, so it takes no new ratings. Its history stays here to read and export.",
-              "error")
+        flash(
+            "This partnership has ended, so it takes no new ratings. Its history stays here to read and export.",
+            "error",
+        )
         return redirect(url_for("partnership.show"))
     timeline = timeline_for(partnership, role)
     form = rating_form_for(form_goals(partnership))
-    prefilled_date = None
-    if request.method == "GET":
-        form.session_date.data = _requested_date() or today()
-        shown = next((v for v in timeline if v.date == form.session_date.data), None)
-        _prefill(form, shown)
-        prefilled_date = form.session_date.data if shown and shown.own else None
-        _prefill_progress(form, progress_of(partnership, role, form.session_date.data))
-    status = 200
+    prefilled_date = _prefill_for_get(form, timeline) if request.method == "GET" else None
     if form.is_submitted():
-        if form.validate() & form.check_date(partnership.started_on, today()):
-            try:
-                created = save_rating(partnership, role, form.session_date.data, form.scores(), form.comment.data,
-                                      after=_goal_progress_and_concern(form, role))
-            except RatingLocked:
-                form.session_date.errors.append(
-                    "Your rating of this session is locked: both ratings have been revealed, so it can no longer change."
-                )
-            else:
-                day = form.session_date.data.isoformat()
-                record("rating.submitted" if created else "rating.changed", partnership.id, f"session of {day}")
-                if form.concern_raised():
-                    record("rupture.raised", partnership.id, f"concern about the session of {day}")
-                sync_signals(partnership)  # a newly revealed session may show a possible rupture
-                flash("Your rating was saved." if created else "Your rating was updated.", "success")
-                return redirect(url_for("partnership.show"))
+        if form.validate() & form.check_date(partnership.started_on, today()) and _save(form):
+            return redirect(url_for("partnership.show"))
         status = 422
+    else:
+        status = 200
     return render_template(
-        "ratings/rate.html", form=form, partnership=partnership, role=role, factors=FACTORS,
-        earliest=partnership.started_on, latest=today(), timeline=timeline, prefilled_date=prefilled_date,
+        "ratings/rate.html",
+        form=form,
+        partnership=partnership,
+        role=role,
+        factors=FACTORS,
+        earliest=partnership.started_on,
+        latest=today(),
+        timeline=timeline,
+        prefilled_date=prefilled_date,
     ), status
+
+
+def _prefill_for_get(form: RatingForm, timeline) -> date | None:
+    """Show the requested (or today's) session with the party's own answers; the date if prefilled."""
+    form.session_date.data = _requested_date() or today()
+    shown = next((v for v in timeline if v.date == form.session_date.data), None)
+    _prefill(form, shown)
+    _prefill_progress(form, progress_of(g.partnership, g.role, form.session_date.data))
+    return form.session_date.data if shown and shown.own else None
+
+
+def _save(form: RatingForm) -> bool:
+    """Store the validated rating with its goal progress and concern; False (with the form's error) when locked."""
+    partnership, role = g.partnership, g.role
+    try:
+        created = save_rating(
+            partnership,
+            role,
+            form.session_date.data,
+            form.scores(),
+            form.comment.data,
+            after=_goal_progress_and_concern(form, role),
+        )
+    except RatingLocked:
+        form.session_date.errors.append(
+            "Your rating of this session is locked: both ratings have been revealed, so it can no longer change."
+        )
+        return False
+    day = form.session_date.data.isoformat()
+    record("rating.submitted" if created else "rating.changed", partnership.id, f"session of {day}")
+    if form.concern_raised():
+        record("rupture.raised", partnership.id, f"concern about the session of {day}")
+    sync_signals(partnership)  # a newly revealed session may show a possible rupture
+    flash("Your rating was saved." if created else "Your rating was updated.", "success")
+    return True
 
 
 def _prefill_progress(form: RatingForm, progress: dict[int, int]) -> None:

@@ -8,7 +8,7 @@ from partnertrack.core.roles import ROLES
 from partnertrack.goals.models import Goal
 from partnertrack.goals.service import goals_of
 from partnertrack.insights import service as insights
-from partnertrack.insights.chart_data import ChartData
+from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.signals import Trend, party_trends, ready_to_discuss_ending
 from partnertrack.models import Partnership
 from partnertrack.ratings.records import timeline_for

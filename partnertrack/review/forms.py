@@ -12,9 +12,18 @@ from partnertrack.review.models import REVIEW_TEXT_MAX
 class NotesForm(FlaskForm):
     """What progress was made and what was left undone, in one party's words."""
 
-    progress = text_field("Progress made", REVIEW_TEXT_MAX, "Please write what progress was made.",
-                          "“Progress made”", description="What changed for the better during therapy.")
-    left_undone = text_field("What was left undone", REVIEW_TEXT_MAX,
-                             "Please write what was left undone (“nothing” is an answer too).",
-                             "“What was left undone”", description="What you did not get to, or would work on next.")
+    progress = text_field(
+        "Progress made",
+        REVIEW_TEXT_MAX,
+        "Please write what progress was made.",
+        "“Progress made”",
+        description="What changed for the better during therapy.",
+    )
+    left_undone = text_field(
+        "What was left undone",
+        REVIEW_TEXT_MAX,
+        "Please write what was left undone (“nothing” is an answer too).",
+        "“What was left undone”",
+        description="What you did not get to, or would work on next.",
+    )
     submit = SubmitField("Save my notes")

@@ -58,9 +58,7 @@ class Review(db.Model):
     therapist_progress: so.Mapped[str | None] = so.mapped_column(sa.Text)
     therapist_left_undone: so.Mapped[str | None] = so.mapped_column(sa.Text)
     therapist_agreed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    updated_at: so.Mapped[datetime] = so.mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     partnership: so.Mapped[Partnership] = so.relationship("Partnership")
 

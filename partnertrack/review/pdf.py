@@ -36,14 +36,14 @@ class ReviewPDF(FPDF):
     """A4 pages with a small footer naming the document and the page."""
 
     def footer(self) -> None:
-        """"PartnerTrack ending review · page 2 of 5"."""
+        """ "PartnerTrack ending review · page 2 of 5"."""
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.cell(0, 8, f"PartnerTrack ending review · page {self.page_no()} of {{nb}}", align="C")
 
 
 def _who(partnership: Partnership, role: str) -> str:
-    """"Patient (Pat)" / "Therapist (Dr Tara)": the PDF may be read by a third person."""
+    """ "Patient (Pat)" / "Therapist (Dr Tara)": the PDF may be read by a third person."""
     name = partnership.patient_name if role == Role.PATIENT else partnership.therapist.name
     return f"{role.capitalize()} ({name})"
 
@@ -128,8 +128,11 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
     _heading(pdf, "Readiness to discuss ending")
     for role in ROLES:
         t = content.readiness_trend[role]
-        trend = ("not enough ratings for a trend yet" if t.label == "not enough data"
-                 else f"{t.label} over the last {t.n} rated sessions ({t.slope:+.2f} per session)")
+        trend = (
+            "not enough ratings for a trend yet"
+            if t.label == "not enough data"
+            else f"{t.label} over the last {t.n} rated sessions ({t.slope:+.2f} per session)"
+        )
         _para(pdf, f"{_who(partnership, role)}: {trend}.")
     _chart(pdf, content.charts["readiness"])
     _heading(pdf, "Ruptures and how they were repaired")
@@ -180,9 +183,13 @@ def build(partnership: Partnership, role: str, content: ReviewContent) -> bytes:
     _para(pdf, "Ending review")
     pdf.set_font(FONT, size=BODY_SIZE)
     review = content.review
-    _para(pdf, f"{_who(partnership, 'therapist')} and {_who(partnership, 'patient')}. "
-               f"Therapy started on {partnership.started_on:%d %B %Y}; status: {partnership.status}"
-               + (f", ended on {_day(review.completed_at)}" if review and review.completed_at else "") + ".")
+    _para(
+        pdf,
+        f"{_who(partnership, 'therapist')} and {_who(partnership, 'patient')}. "
+        f"Therapy started on {partnership.started_on:%d %B %Y}; status: {partnership.status}"
+        + (f", ended on {_day(review.completed_at)}" if review and review.completed_at else "")
+        + ".",
+    )
     _para(pdf, f"Made on {today():%d %B %Y} for the {role}: it holds the ratings the {role} may see.")
     _comparison(pdf, partnership, content)
     _goals(pdf, content)

@@ -93,7 +93,8 @@ def save_notes(partnership: Partnership, role: str, progress: str, left_undone: 
     machine.save_notes(state_of(partnership, review), role)
     agreed = getattr(Review, f"{role}_agreed_at")
     _guarded_update(
-        Review, (Review.id == review.id, Review.status == "open", agreed.is_(None)),
+        Review,
+        (Review.id == review.id, Review.status == "open", agreed.is_(None)),
         {f"{role}_progress": progress, f"{role}_left_undone": left_undone, "updated_at": utcnow()},
     )
     db.session.flush()
@@ -105,8 +106,10 @@ def agree(partnership: Partnership, role: str) -> bool:
     machine.agree(state_of(partnership, review), role)
     column = getattr(Review, f"{role}_agreed_at")
     _guarded_update(
-        Review, (Review.id == review.id, Review.status == "open", column.is_(None)),
-        {f"{role}_agreed_at": utcnow()}, "You have already agreed to end.",
+        Review,
+        (Review.id == review.id, Review.status == "open", column.is_(None)),
+        {f"{role}_agreed_at": utcnow()},
+        "You have already agreed to end.",
     )
     db.session.refresh(review)  # the partner may have agreed a moment ago
     ended = review.agreed(Role.PATIENT) and review.agreed(Role.THERAPIST)
@@ -134,8 +137,14 @@ def close_review(partnership: Partnership, role: str) -> None:
     machine.close_review(state_of(partnership, review))
     _set_status(partnership, "ending", "active")
     _guarded_update(
-        Review, (Review.id == review.id, Review.status == "open"),
-        {"status": "closed", "closed_by": role, "closed_at": utcnow(), "patient_agreed_at": None,
-         "therapist_agreed_at": None},
+        Review,
+        (Review.id == review.id, Review.status == "open"),
+        {
+            "status": "closed",
+            "closed_by": role,
+            "closed_at": utcnow(),
+            "patient_agreed_at": None,
+            "therapist_agreed_at": None,
+        },
     )
     db.session.flush()

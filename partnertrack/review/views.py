@@ -25,8 +25,13 @@ def _page(notes_form=None):
         if review is not None:
             notes_form.progress.data, notes_form.left_undone.data = review.notes_of(g.role)
     return render_template(
-        "review/show.html", partnership=g.partnership, role=g.role, content=content, review=review,
-        notes_form=notes_form, state=service.state_of(g.partnership, review),
+        "review/show.html",
+        partnership=g.partnership,
+        role=g.role,
+        content=content,
+        review=review,
+        notes_form=notes_form,
+        state=service.state_of(g.partnership, review),
         chart_url=lambda name: url_for("insights.partnership_chart", name=name, fmt="svg"),
     )
 
@@ -43,8 +48,10 @@ def open_review():
     """Open the ending review: the partnership becomes "ending"."""
     service.open_review(g.partnership, g.role, current_user)
     audit.record("review.opened", g.partnership.id)
-    flash("The ending review is open. Write your notes, talk it through, and agree to end when you are both ready.",
-          "success")
+    flash(
+        "The ending review is open. Write your notes, talk it through, and agree to end when you are both ready.",
+        "success",
+    )
     return redirect(url_for("review.show"))
 
 
@@ -68,9 +75,12 @@ def agree(party: str):
     require_role(party)
     ended = service.agree(g.partnership, g.role)
     audit.record("review.agreed", g.partnership.id, "both agreed: partnership ended" if ended else None)
-    flash("You have both agreed: the partnership has ended. Everything stays here to read and export." if ended
-          else "You have agreed to end. The partnership ends when your partner agrees too; until then you can withdraw.",
-          "success")
+    flash(
+        "You have both agreed: the partnership has ended. Everything stays here to read and export."
+        if ended
+        else "You have agreed to end. The partnership ends when your partner agrees too; until then you can withdraw.",
+        "success",
+    )
     return redirect(url_for("review.show"))
 
 
@@ -102,7 +112,11 @@ def pdf():
 
     body = build(g.partnership, g.role, review_content(g.partnership, g.role))
     audit.record("export.pdf", g.partnership.id)
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="partnertrack-{g.partnership.id}-ending-review.pdf"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="partnertrack-{g.partnership.id}-ending-review.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

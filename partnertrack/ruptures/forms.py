@@ -12,18 +12,29 @@ from partnertrack.ruptures.models import NOTE_MAX
 class ConcernForm(FlaskForm):
     """Something felt off: said openly, and seen by the partner straight away."""
 
-    text = text_field("What felt off?", NOTE_MAX, "Please say briefly what felt off.", "your concern",
-                      description="Your partner sees this straight away. Up to 2,000 characters.")
-    session = SelectField("Which session is it about?", choices=[SelectChoice("", "No particular session")],
-                          validate_choice=False)
+    text = text_field(
+        "What felt off?",
+        NOTE_MAX,
+        "Please say briefly what felt off.",
+        "your concern",
+        description="Your partner sees this straight away. Up to 2,000 characters.",
+    )
+    session = SelectField(
+        "Which session is it about?", choices=[SelectChoice("", "No particular session")], validate_choice=False
+    )
     submit = SubmitField("Raise the concern")
 
 
 class NoteForm(FlaskForm):
     """A note on an entry."""
 
-    note = text_field("Add a note", NOTE_MAX, "Please write a note.", "your note",
-                      description="Both of you see the notes. Up to 2,000 characters.")
+    note = text_field(
+        "Add a note",
+        NOTE_MAX,
+        "Please write a note.",
+        "your note",
+        description="Both of you see the notes. Up to 2,000 characters.",
+    )
     submit = SubmitField("Add note")
 
 
@@ -32,8 +43,11 @@ class StatusForm(FlaskForm):
 
     status = RadioField(
         "Mark this entry as",
-        choices=[SelectChoice("discussed", "Discussed"), SelectChoice("repaired", "Repaired"),
-                 SelectChoice("open", "Open again")],
+        choices=[
+            SelectChoice("discussed", "Discussed"),
+            SelectChoice("repaired", "Repaired"),
+            SelectChoice("open", "Open again"),
+        ],
         validate_choice=False,
     )
     status_note = text_field("Note (optional)", NOTE_MAX, None, "your note")

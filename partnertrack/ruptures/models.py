@@ -35,15 +35,18 @@ class RuptureEntry(db.Model):
         sa.CheckConstraint("status IN ('open', 'discussed', 'repaired')", name="ck_rupture_entries_status"),
         sa.CheckConstraint(f"detail IS NULL OR length(detail) <= {NOTE_MAX}", name="ck_rupture_entries_detail_length"),
         sa.Index(
-            "uq_rupture_entries_signal", "partnership_id", "party", "session_id", unique=True,
-            sqlite_where=SIGNAL_ONLY, postgresql_where=SIGNAL_ONLY,
+            "uq_rupture_entries_signal",
+            "partnership_id",
+            "party",
+            "session_id",
+            unique=True,
+            sqlite_where=SIGNAL_ONLY,
+            postgresql_where=SIGNAL_ONLY,
         ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    partnership_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True
-    )
+    partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     source: so.Mapped[str] = so.mapped_column(sa.String(16))
     party: so.Mapped[str] = so.mapped_column(sa.String(16))
     # The session the dip showed in, or the one a concern is about (a concern may name none).
@@ -53,9 +56,7 @@ class RuptureEntry(db.Model):
     detail: so.Mapped[str | None] = so.mapped_column(sa.Text)
     strong: so.Mapped[bool] = so.mapped_column(default=False)
     # The later session whose ratings came back near the usual level (the V shape), if any.
-    recovered_session_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("sessions.id", ondelete="SET NULL")
-    )
+    recovered_session_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("sessions.id", ondelete="SET NULL"))
     raised_by_user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     status_changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -63,7 +64,9 @@ class RuptureEntry(db.Model):
 
     partnership: so.Mapped[Partnership] = so.relationship("Partnership")
     therapy_session: so.Mapped[TherapySession | None] = so.relationship("TherapySession", foreign_keys=[session_id])
-    recovered_session: so.Mapped[TherapySession | None] = so.relationship("TherapySession", foreign_keys=[recovered_session_id])
+    recovered_session: so.Mapped[TherapySession | None] = so.relationship(
+        "TherapySession", foreign_keys=[recovered_session_id]
+    )
     notes: so.Mapped[list[RuptureNote]] = so.relationship(
         back_populates="entry", order_by="RuptureNote.id", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -46,18 +46,22 @@ def clean_note(text: str | None, required: bool = True) -> str | None:
 
 def sessions_of(partnership_id: int) -> list[tuple[int, date]]:
     """(id, date) of every session in date order: position + 1 is the session number."""
-    return list(db.session.execute(
-        db.select(TherapySession.id, TherapySession.date)
-        .where(TherapySession.partnership_id == partnership_id)
-        .order_by(TherapySession.date)
-    ))
+    return list(
+        db.session.execute(
+            db.select(TherapySession.id, TherapySession.date)
+            .where(TherapySession.partnership_id == partnership_id)
+            .order_by(TherapySession.date)
+        )
+    )
 
 
 def shared_ratings(partnership: Partnership) -> list[RatingData]:
     """The ratings of revealed sessions: what both parties may see, whoever asks."""
     return [
         RatingData(v.number, v.date, r.rater, dict(r.scores), r.comment)
-        for v in timeline_for(partnership, Role.PATIENT) if v.revealed for r in v.visible
+        for v in timeline_for(partnership, Role.PATIENT)
+        if v.revealed
+        for r in v.visible
     ]
 
 
@@ -78,10 +82,15 @@ def _apply_signals(partnership: Partnership, ruptures: Iterable[Rupture]) -> int
     ids = [sid for sid, _ in sessions_of(partnership.id)]
     created = 0
     for r in ruptures:
-        key = {"partnership_id": partnership.id, "source": "signal", "party": r.party,
-               "session_id": ids[r.session_number - 1]}
-        created += insert_ignoring_duplicates(RuptureEntry, key, ("partnership_id", "party", "session_id"),
-                                              where=SIGNAL_ONLY)
+        key = {
+            "partnership_id": partnership.id,
+            "source": "signal",
+            "party": r.party,
+            "session_id": ids[r.session_number - 1],
+        }
+        created += insert_ignoring_duplicates(
+            RuptureEntry, key, ("partnership_id", "party", "session_id"), where=SIGNAL_ONLY
+        )
         # A late rating can shift a party's baseline: keep the entry, refresh what it says.
         recovered = ids[r.repaired_at - 1] if r.repaired_at is not None else None
         values = {"detail": _detail(r), "strong": r.strong, "recovered_session_id": recovered}
@@ -106,14 +115,19 @@ def sync_signals(partnership: Partnership) -> int:
     return _apply_signals(partnership, ruptures)
 
 
-def raise_concern(partnership: Partnership, role: str, user: User | None, text: str | None,
-                  session_id: int | None = None) -> RuptureEntry:
+def raise_concern(
+    partnership: Partnership, role: str, user: User | None, text: str | None, session_id: int | None = None
+) -> RuptureEntry:
     """A concern ``role`` raises by hand, visible to the partner at once (not committed)."""
     if session_id is not None and session_id not in {sid for sid, _ in sessions_of(partnership.id)}:
         raise Refused("Please choose one of this partnership’s sessions.")
     entry = RuptureEntry(
-        partnership_id=partnership.id, source="concern", party=role, session_id=session_id,
-        detail=clean_note(text), raised_by_user_id=user.id if user else None,
+        partnership_id=partnership.id,
+        source="concern",
+        party=role,
+        session_id=session_id,
+        detail=clean_note(text),
+        raised_by_user_id=user.id if user else None,
     )
     db.session.add(entry)
     db.session.flush()
@@ -133,8 +147,14 @@ def concern_from_rating(session: TherapySession, role: str, user: User | None, t
         )
     )
     if entry is None:
-        entry = RuptureEntry(partnership_id=session.partnership_id, source="concern", party=role,
-                             session_id=session.id, detail=text, raised_by_user_id=user.id if user else None)
+        entry = RuptureEntry(
+            partnership_id=session.partnership_id,
+            source="concern",
+            party=role,
+            session_id=session.id,
+            detail=text,
+            raised_by_user_id=user.id if user else None,
+        )
         db.session.add(entry)
     elif text and text != entry.detail and text not in {n.text for n in entry.notes}:
         entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=text))
@@ -158,8 +178,11 @@ def change_status(entry: RuptureEntry, role: str, user: User | None, new: str, t
     """Move the entry one step (open, discussed, repaired), with an optional note (not committed)."""
     transitions.check(entry.status, new)
     note = clean_note(text, required=False)
-    entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=note,
-                                   status_from=entry.status, status_to=new))
+    entry.notes.append(
+        RuptureNote(
+            author=role, author_user_id=user.id if user else None, text=note, status_from=entry.status, status_to=new
+        )
+    )
     now = utcnow()
     entry.status, entry.status_changed_at = new, now
     entry.repaired_at = now if new == "repaired" else None
@@ -197,11 +220,16 @@ def entry_views(partnership: Partnership, entries: Iterable[RuptureEntry] | None
     for e in entries:
         n, rec = number.get(e.session_id), number.get(e.recovered_session_id)
         repaired_on = as_utc(e.repaired_at).date() if e.repaired_at else None
-        views.append(EntryView(
-            e, n, dates.get(e.session_id), rec,
-            rec - n if rec is not None and n is not None else None,
-            _marked_after(dates.get(e.session_id), repaired_on, list(dates.values())) if repaired_on else None,
-        ))
+        views.append(
+            EntryView(
+                e,
+                n,
+                dates.get(e.session_id),
+                rec,
+                rec - n if rec is not None and n is not None else None,
+                _marked_after(dates.get(e.session_id), repaired_on, list(dates.values())) if repaired_on else None,
+            )
+        )
     return sorted(views, key=lambda v: (v.session_number is None, -(v.session_number or 0), -v.entry.id))
 
 
@@ -213,8 +241,12 @@ def open_concerns_by_patient(partnership_ids: Iterable[int]) -> dict[int, list[R
         return found
     for entry in db.session.scalars(
         db.select(RuptureEntry)
-        .where(RuptureEntry.partnership_id.in_(ids), RuptureEntry.source == "concern",
-               RuptureEntry.party == Role.PATIENT, RuptureEntry.status == "open")
+        .where(
+            RuptureEntry.partnership_id.in_(ids),
+            RuptureEntry.source == "concern",
+            RuptureEntry.party == Role.PATIENT,
+            RuptureEntry.status == "open",
+        )
         .order_by(RuptureEntry.id)
     ):
         found[entry.partnership_id].append(entry)

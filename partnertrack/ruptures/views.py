@@ -19,15 +19,17 @@ bp = PartnershipBlueprint("ruptures", __name__, url_prefix="/ruptures")
 def index():
     """The shared log, newest session first, after adding entries for any new signals."""
     service.sync_signals(g.partnership)
-    return render_template("ruptures/index.html", partnership=g.partnership, role=g.role,
-                           entries=service.entry_views(g.partnership))
+    return render_template(
+        "ruptures/index.html", partnership=g.partnership, role=g.role, entries=service.entry_views(g.partnership)
+    )
 
 
 def _session_choices(form: ConcernForm) -> None:
     """Offer the partnership's sessions, newest first (the value is the session id)."""
     sessions = service.sessions_of(g.partnership.id)
-    numbered = [SelectChoice(str(sid), f"Session {n} · {day:%d %b %Y}")
-                for n, (sid, day) in enumerate(sessions, start=1)]
+    numbered = [
+        SelectChoice(str(sid), f"Session {n} · {day:%d %b %Y}") for n, (sid, day) in enumerate(sessions, start=1)
+    ]
     form.session.choices = [SelectChoice("", "No particular session")] + numbered[::-1]
 
 
@@ -74,8 +76,13 @@ def _entry_page(entry=None, note_form=None, status_form=None):
     entry = entry or _entry_or_404(request.view_args["entry_id"])
     view = service.entry_views(g.partnership, [entry])[0]
     return render_template(
-        "ruptures/show.html", partnership=g.partnership, role=g.role, view=view, entry=entry,
-        note_form=note_form or NoteForm(formdata=None), status_form=status_form or StatusForm(formdata=None),
+        "ruptures/show.html",
+        partnership=g.partnership,
+        role=g.role,
+        view=view,
+        entry=entry,
+        note_form=note_form or NoteForm(formdata=None),
+        status_form=status_form or StatusForm(formdata=None),
         next_steps=transitions.next_steps(entry.status),
     )
 

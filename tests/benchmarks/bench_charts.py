@@ -35,13 +35,25 @@ def build_charts(n_sessions: int, seed: int = 0) -> dict[str, chart_data.ChartDa
     """All six charts for a synthetic partnership of ``n_sessions`` (caseload: 10 of them)."""
     ratings = synthetic_ratings(n_sessions, seed)
     goals = [chart_data.GoalSeries(t, p) for t, p in demo_goals(n_sessions, seed)]
-    patients = [chart_data.CaseloadLine(f"Client {i}", [
-        (r.session_number, index_of(r)) for r in synthetic_ratings(n_sessions, seed + i)
-        if r.rater == "therapist"]) for i in range(CASELOAD_PATIENTS)]
-    charts = [chart_data.factor_trends(ratings),
-              chart_data.alliance(ratings, find_ruptures(ratings)),
-              chart_data.gap_map(ratings), chart_data.readiness(ratings),
-              chart_data.goal_progress(goals), chart_data.caseload(patients)]
+    patients = [
+        chart_data.CaseloadLine(
+            f"Client {i}",
+            [
+                (r.session_number, index_of(r))
+                for r in synthetic_ratings(n_sessions, seed + i)
+                if r.rater == "therapist"
+            ],
+        )
+        for i in range(CASELOAD_PATIENTS)
+    ]
+    charts = [
+        chart_data.factor_trends(ratings),
+        chart_data.alliance(ratings, find_ruptures(ratings)),
+        chart_data.gap_map(ratings),
+        chart_data.readiness(ratings),
+        chart_data.goal_progress(goals),
+        chart_data.caseload(patients),
+    ]
     return {c.name: c for c in charts}
 
 
@@ -109,29 +121,43 @@ def memory_check(renders: int, n_sessions: int = 50) -> dict:
         render(data, fmt)
         if i % max(1, renders // 4) == 0:
             checkpoints[i] = round(rss_mib(), 1)
-    return {"renders": renders, "sessions": n_sessions, "rss_before_mib": round(before, 1),
-            "rss_after_mib": round(rss_mib(), 1), "rss_checkpoints_mib": checkpoints}
+    return {
+        "renders": renders,
+        "sessions": n_sessions,
+        "rss_before_mib": round(before, 1),
+        "rss_after_mib": round(rss_mib(), 1),
+        "rss_checkpoints_mib": checkpoints,
+    }
 
 
 def print_report(first_ms: float, rows: list[dict], memory: dict | None) -> None:
     """The tables, readable in a terminal."""
     print(f"First render in a fresh process (matplotlib import + fonts): {first_ms:.0f} ms\n")
     print("Cold render in ms: median wall, median CPU, fastest wall; and size in bytes")
-    print(f"{'sessions':>8}  {'chart':<10}" + "".join(
-        f" {f + ' wall':>9} {f + ' cpu':>8} {f + ' min':>8} {f + ' bytes':>10}" for f in ("SVG", "PNG")))
+    print(
+        f"{'sessions':>8}  {'chart':<10}"
+        + "".join(f" {f + ' wall':>9} {f + ' cpu':>8} {f + ' min':>8} {f + ' bytes':>10}" for f in ("SVG", "PNG"))
+    )
     for row in rows:
-        print(f"{row['sessions']:>8}  {row['chart']:<10}" + "".join(
-            f" {row[f + '_ms']:>9.1f} {row[f + '_cpu_ms']:>8.1f} {row[f + '_min_ms']:>8.1f}"
-            f" {row[f + '_bytes']:>10}" for f in FORMATS))
+        print(
+            f"{row['sessions']:>8}  {row['chart']:<10}"
+            + "".join(
+                f" {row[f + '_ms']:>9.1f} {row[f + '_cpu_ms']:>8.1f} {row[f + '_min_ms']:>8.1f} {row[f + '_bytes']:>10}"
+                for f in FORMATS
+            )
+        )
     sizes = sorted({r["sessions"] for r in rows})
-    print("\nBuilding the data of all six charts (pure Python), median ms: "
-          + ", ".join(f"{n} sessions {next(r['build_all_ms'] for r in rows if r['sessions'] == n)}"
-                      for n in sizes))
+    print(
+        "\nBuilding the data of all six charts (pure Python), median ms: "
+        + ", ".join(f"{n} sessions {next(r['build_all_ms'] for r in rows if r['sessions'] == n)}" for n in sizes)
+    )
     if memory:
         points = ", ".join(f"{k}: {v}" for k, v in memory["rss_checkpoints_mib"].items())
-        print(f"\nRSS over {memory['renders']} renders ({memory['sessions']} sessions, all charts, "
-              f"SVG and PNG): before {memory['rss_before_mib']} MiB, after "
-              f"{memory['rss_after_mib']} MiB  (after n renders: {points})")
+        print(
+            f"\nRSS over {memory['renders']} renders ({memory['sessions']} sessions, all charts, "
+            f"SVG and PNG): before {memory['rss_before_mib']} MiB, after "
+            f"{memory['rss_after_mib']} MiB  (after n renders: {points})"
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -148,8 +174,16 @@ def main(argv: list[str]) -> int:
     print_report(first_ms, rows, memory)
     if args.json:
         with open(args.json, "w") as out:
-            json.dump({"python": sys.version.split()[0], "first_render_ms": round(first_ms, 1),
-                       "cold_render": rows, "memory": memory}, out, indent=2)
+            json.dump(
+                {
+                    "python": sys.version.split()[0],
+                    "first_render_ms": round(first_ms, 1),
+                    "cold_render": rows,
+                    "memory": memory,
+                },
+                out,
+                indent=2,
+            )
         print(f"\nWrote {args.json}")
     return 0
 

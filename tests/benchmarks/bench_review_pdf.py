@@ -31,7 +31,9 @@ from partnertrack.review.models import Review
 def build(sessions: int):
     """A fresh app with one partnership of ``sessions`` rated sessions; returns (app, partnership id)."""
     folder = Path(tempfile.mkdtemp())
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'b.sqlite'}"})
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'b.sqlite'}"}
+    )
     rng = random.Random(sessions)
     with app.app_context():
         db.create_all()
@@ -48,8 +50,16 @@ def build(sessions: int):
                 session.ratings.append(rating)
                 db.session.add_all(GoalProgress(goal=g, rating=rating, progress=rng.randint(0, 10)) for g in goals)
             db.session.add(session)
-        db.session.add(Review(partnership=p, opened_by="patient", patient_progress="A lot.", patient_left_undone="Some.",
-                              therapist_progress="Much.", therapist_left_undone="A little."))
+        db.session.add(
+            Review(
+                partnership=p,
+                opened_by="patient",
+                patient_progress="A lot.",
+                patient_left_undone="Some.",
+                therapist_progress="Much.",
+                therapist_left_undone="A little.",
+            )
+        )
         db.session.commit()
         return app, p.id
 
@@ -76,8 +86,10 @@ def main() -> None:
                 size = len(build_pdf(partnership, "therapist", content))
                 content_times.append(t1 - t0)
                 pdf_times.append(time.perf_counter() - t1)
-        print(f"{sessions:>8} {content_times[0]:>13.3f}s {pdf_times[0]:>9.3f}s "
-              f"{statistics.median(content_times[1:]):>12.3f}s {statistics.median(pdf_times[1:]):>8.3f}s {size:>8}")
+        print(
+            f"{sessions:>8} {content_times[0]:>13.3f}s {pdf_times[0]:>9.3f}s "
+            f"{statistics.median(content_times[1:]):>12.3f}s {statistics.median(pdf_times[1:]):>8.3f}s {size:>8}"
+        )
 
 
 if __name__ == "__main__":

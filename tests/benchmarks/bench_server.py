@@ -37,8 +37,9 @@ def login(base: str, email: str, password: str):
     session = requests.Session()
     page = session.get(base + "/login").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = session.post(base + "/login", data={"email": email, "password": password, "csrf_token": token},
-                            allow_redirects=False)
+    response = session.post(
+        base + "/login", data={"email": email, "password": password, "csrf_token": token}, allow_redirects=False
+    )
     assert response.status_code == 302, response.text[:500]
     return session
 
@@ -67,7 +68,8 @@ def _time_requests(args) -> dict:
     elapsed = time.perf_counter() - started
     times.sort()
     return {
-        "kind": kind, "n": n,
+        "kind": kind,
+        "n": n,
         "p50_ms": statistics.median(times),
         "p95_ms": times[min(len(times) - 1, int(len(times) * 0.95))],
         "rps": n / elapsed,
@@ -101,8 +103,13 @@ def worker_rss_kib(master_pid: int) -> list[int]:
 
 def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
     """Generate the caseload on ``db_url``, serve it and measure every page."""
-    server = Server(db_url, workdir / f"instance-{label}", workers=2, threads=4,
-                    extra_env={"PARTNERTRACK_LOGIN_RATE_LIMIT": "1000 per minute"})
+    server = Server(
+        db_url,
+        workdir / f"instance-{label}",
+        workers=2,
+        threads=4,
+        extra_env={"PARTNERTRACK_LOGIN_RATE_LIMIT": "1000 per minute"},
+    )
     server.setup()
     generated = server.flask("demo", "--therapists", "20", "--patients", "40", "--sessions", "50")
     print(f"[{label}] {generated.stdout.strip().splitlines()[0]}")
@@ -127,10 +134,20 @@ def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
                 rows.append(measure(pool, base, session, f"chart {chart} cold", cold_urls, len(cold_urls)))
                 rows.append(measure(pool, base, session, f"chart {chart} cached", cold_urls[:1], n))
             rows.append(measure(pool, base, session, "caseload chart cold", ["/caseload.svg"], 1))
-            rows.append(measure(pool, base, session, "csv export (50 sessions)", [f"/partnerships/{first}/export.csv"], n))
-            form = {"session_date": date.today().isoformat(), "mutuality": "7", "collaboration": "7",
-                    "responsiveness": "7", "feedback": "7", "rupture_repair": "7", "termination_readiness": "3",
-                    "comment": "benchmark", "csrf_token": csrf_of(session, base, f"/partnerships/{first}/rate")}
+            rows.append(
+                measure(pool, base, session, "csv export (50 sessions)", [f"/partnerships/{first}/export.csv"], n)
+            )
+            form = {
+                "session_date": date.today().isoformat(),
+                "mutuality": "7",
+                "collaboration": "7",
+                "responsiveness": "7",
+                "feedback": "7",
+                "rupture_repair": "7",
+                "termination_readiness": "3",
+                "comment": "benchmark",
+                "csrf_token": csrf_of(session, base, f"/partnerships/{first}/rate"),
+            }
             rows.append(measure(pool, base, session, "rating submission", [f"/partnerships/{first}/rate"], n, form))
         results["rows"] = rows
     finally:
@@ -146,7 +163,9 @@ def memory_after_renders(server: Server, email: str, password: str, renders: int
     try:
         session = login(base, email, password)
         pids = sorted({int(m) for m in re.findall(r'href="/partnerships/(\d+)/"', session.get(base + "/").text)})
-        urls = [f"/partnerships/{pid}/charts/{chart}.{fmt}" for pid in pids for chart in CHARTS for fmt in ("svg", "png")]
+        urls = [
+            f"/partnerships/{pid}/charts/{chart}.{fmt}" for pid in pids for chart in CHARTS for fmt in ("svg", "png")
+        ]
         for url in urls[:20]:
             session.get(base + url)
         before = worker_rss_kib(server.process.pid)
@@ -165,9 +184,13 @@ def print_table(label: str, result: dict) -> None:
     print(f"\n== {label}: {result['generate']}")
     print(f"{'request':36} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / healthz':>14}")
     for row in result["rows"]:
-        print(f"{row['kind']:36} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['rps']:8.1f} {row['p50_ms'] / floor:13.1f}×")
+        print(
+            f"{row['kind']:36} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['rps']:8.1f} {row['p50_ms'] / floor:13.1f}×"
+        )
     mem = result["memory"]
-    print(f"worker RSS before/after {mem['renders']} uncached chart renders (KiB): {mem['rss_before_kib']} → {mem['rss_after_kib']}")
+    print(
+        f"worker RSS before/after {mem['renders']} uncached chart renders (KiB): {mem['rss_before_kib']} → {mem['rss_after_kib']}"
+    )
 
 
 def main() -> None:

@@ -186,7 +186,7 @@ def browsing(browser, request) -> Browsing:
 @pytest.fixture(scope="package")
 def site(live_server):
     """The seeded therapist, patient, rated partnership and open invite (tests/browser/seed.py)."""
-    from tests.browser.seed import seed_site
+    from tests.factories import seed_site
 
     return seed_site(live_server.app, live_server.email)
 

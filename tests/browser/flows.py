@@ -25,7 +25,12 @@ FACTOR_NAMES = {
 }
 NOTHING_OFF = "Nothing felt off this session"
 CSV_HEADER = [
-    "session_number", "session_date", "rater", *FACTOR_NAMES, "alliance_index", "comment",
+    "session_number",
+    "session_date",
+    "rater",
+    *FACTOR_NAMES,
+    "alliance_index",
+    "comment",
 ]
 
 
@@ -54,10 +59,13 @@ class Rating:
 
 def scores(mutuality, collaboration, responsiveness, feedback, rupture_repair, termination_readiness):
     """The six scores by factor key, in form order."""
-    return dict(zip(FACTOR_NAMES, (mutuality, collaboration, responsiveness, feedback, rupture_repair, termination_readiness)))
+    return dict(
+        zip(FACTOR_NAMES, (mutuality, collaboration, responsiveness, feedback, rupture_repair, termination_readiness))
+    )
 
 
 # ---- accounts -------------------------------------------------------------------------------
+
 
 def register_therapist(page: Page, name: str, email: str, password: str) -> None:
     """Sign up at /register and land on the dashboard."""
@@ -93,6 +101,7 @@ def join_with_new_account(page: Page, invite_url: str, name: str, email: str, pa
 
 # ---- partnerships ---------------------------------------------------------------------------
 
+
 def open_partnership(page: Page, patient_name: str, started_on: date) -> str:
     """From the dashboard, open a partnership; returns the partnership page's URL."""
     page.get_by_role("link", name="New partnership").click()
@@ -115,6 +124,7 @@ def copy_invite_link(page: Page) -> str:
 
 
 # ---- the post-session form ------------------------------------------------------------------
+
 
 def score_field(page: Page, key: str) -> Locator:
     """The block of one factor on the form: its label, input, statement and score buttons."""
@@ -179,6 +189,7 @@ def rate_session(page: Page, rating: Rating) -> None:
 
 # ---- what both see afterwards ---------------------------------------------------------------
 
+
 def session_card(page: Page, number: int) -> Locator:
     """The card of session ``number`` on the partnership page."""
     return page.locator(f"article#session-{number}")
@@ -237,6 +248,7 @@ def expected_csv(ratings: list[Rating]) -> list[dict[str, str]]:
 
 # ---- keyboard only --------------------------------------------------------------------------
 
+
 def tab_to(page: Page, target: Locator, limit: int = 80) -> None:
     """Press Tab until ``target`` has the focus, as a keyboard user would; fails if it never does."""
     for _ in range(limit):
@@ -283,6 +295,7 @@ def fill_rating_by_keyboard(page: Page, rating: Rating) -> None:
 
 # ---- charts ---------------------------------------------------------------------------------
 
+
 @dataclass
 class Chart:
     """One chart as a reader meets it: title, whether the picture loaded, and its text alternative."""
@@ -305,17 +318,22 @@ def charts(page: Page) -> dict[str, Chart]:
         rows: list[list[str]] = []
         if details.count():
             details.locator("summary").click()
-            rows = [[c.strip() for c in r.locator("th, td").all_inner_texts()] for r in details.locator("tbody tr").all()]
+            rows = [
+                [c.strip() for c in r.locator("th, td").all_inner_texts()] for r in details.locator("tbody tr").all()
+            ]
         title = figure.locator("h3").inner_text().strip()
         found[title] = Chart(
-            title=title, alt=image.get_attribute("alt") or "",
+            title=title,
+            alt=image.get_attribute("alt") or "",
             image_loaded=image.evaluate("i => i.naturalWidth > 0"),
-            summary=figure.locator(".chart-summary").inner_text().strip(), rows=rows,
+            summary=figure.locator(".chart-summary").inner_text().strip(),
+            rows=rows,
         )
     return found
 
 
 # ---- working together: goals, the rupture log, the ending review ------------------------------
+
 
 def flash(page: Page, text: str) -> None:
     """The success message (role=status) containing ``text`` is shown."""

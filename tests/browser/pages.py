@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser import flows
-from tests.browser.seed import Site
+from tests.factories import Site
 
 # Sent as the rating form's bad input: two out-of-range scores, the rest fine.
 BAD_SCORES = {"mutuality": "11", "feedback": "7.5"}

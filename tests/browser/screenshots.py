@@ -33,7 +33,8 @@ from tests.browser.conftest import (
     ROOT,
     LiveServer,
 )
-from tests.browser.seed import PASSWORD, add_rated_partnership
+from tests.factories import SITE_PASSWORD as PASSWORD
+from tests.factories import add_rated_partnership
 
 CHARTS_MAX_HEIGHT = 1400  # CSS px of the charts section shown in the README
 
@@ -77,9 +78,14 @@ def charts(page: Page, out: Path, partnership_id: int) -> None:
     section.scroll_into_view_if_needed()
     box = section.bounding_box()
     page.screenshot(
-        path=str(out / "charts.png"), full_page=True,
-        clip={"x": box["x"], "y": box["y"] + page.evaluate("window.scrollY"),
-              "width": box["width"], "height": min(box["height"], CHARTS_MAX_HEIGHT)},
+        path=str(out / "charts.png"),
+        full_page=True,
+        clip={
+            "x": box["x"],
+            "y": box["y"] + page.evaluate("window.scrollY"),
+            "width": box["width"],
+            "height": min(box["height"], CHARTS_MAX_HEIGHT),
+        },
     )
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.browser import flows
 from tests.browser.conftest import SIZES, artifacts_dir
 from tests.browser.pages import MAIN_PAGES, PAGES_BY_NAME, open_all_details, visit
-from tests.browser.seed import seed_site
+from tests.factories import seed_site
 
 pytestmark = pytest.mark.browser
 
@@ -114,7 +114,8 @@ def test_focus_is_visible_at_every_tab_stop(signed_in, site, size, main_page):
     page.close()
     assert stops, "Tab reached nothing"
     faint = [
-        f"{s['key']}: {s['style']} {s['width']}px {s['color']} on {s['behind']}" for s in stops
+        f"{s['key']}: {s['style']} {s['width']}px {s['color']} on {s['behind']}"
+        for s in stops
         if s["style"] == "none" or s["width"] < 2 or contrast(s["color"], s["behind"]) < MIN_FOCUS_CONTRAST
     ]
     assert faint == [], "\n".join(faint)
@@ -171,9 +172,12 @@ def test_rating_form_fits_one_phone_screen_plus_one_scroll(signed_in, site):
               page_height: document.documentElement.scrollHeight};
     }""")
     page.close()
-    measured = {"viewport": "390x844", **{k: round(v) for k, v in box.items()},
-                "six_factors_height": round(box["sixth_factor_bottom"] - box["first_factor_top"]),
-                "screens_to_sixth_factor": round(box["sixth_factor_bottom"] / screen, 2)}
+    measured = {
+        "viewport": "390x844",
+        **{k: round(v) for k, v in box.items()},
+        "six_factors_height": round(box["sixth_factor_bottom"] - box["first_factor_top"]),
+        "screens_to_sixth_factor": round(box["sixth_factor_bottom"] / screen, 2),
+    }
     (artifacts_dir() / "accessibility-measurements.json").write_text(json.dumps(measured, indent=2))
     print("rating form on the phone:", measured)
     assert box["sixth_factor_bottom"] <= 2 * screen

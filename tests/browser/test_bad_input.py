@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from partnertrack.extensions import db
 from partnertrack.models import Rating, TherapySession, User
 from tests.browser import flows
-from tests.browser.seed import seed_site
+from tests.factories import seed_site
 
 pytestmark = pytest.mark.browser
 
@@ -19,7 +19,9 @@ def stored_ratings(app, partnership_id: int) -> int:
     """How many ratings the partnership has in the database."""
     with app.app_context():
         count = db.session.scalar(
-            db.select(db.func.count(Rating.id)).join(TherapySession).where(TherapySession.partnership_id == partnership_id)
+            db.select(db.func.count(Rating.id))
+            .join(TherapySession)
+            .where(TherapySession.partnership_id == partnership_id)
         )
         db.session.remove()
     return count
@@ -32,7 +34,13 @@ def test_rating_form_with_bad_scores_explains_keeps_and_focuses(browsing, live_s
     phone = browsing.new_page("phone", live_server.url)
     flows.log_in(phone, pair.patient_email, pair.password)
     phone.goto(f"/partnerships/{pair.partnership_id}/rate")
-    typed = {"mutuality": "8", "collaboration": "-1", "responsiveness": "9", "feedback": "7.5", "termination_readiness": "3"}
+    typed = {
+        "mutuality": "8",
+        "collaboration": "-1",
+        "responsiveness": "9",
+        "feedback": "7.5",
+        "termination_readiness": "3",
+    }
     for key, value in typed.items():
         phone.get_by_label(flows.FACTOR_NAMES[key], exact=True).fill(value)
     phone.get_by_label(flows.NOTHING_OFF).check()

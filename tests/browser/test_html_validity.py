@@ -30,7 +30,9 @@ def vnu_errors(files: list[Path]) -> dict[str, list[str]]:
         pytest.fail("Java or the Nu Html Checker is missing: run bash tests/ensure_tools.sh")
     result = subprocess.run(
         [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = json.loads(result.stderr or result.stdout)  # vnu writes its report to stderr
     errors: dict[str, list[str]] = {}

@@ -109,7 +109,9 @@ def test_patient_joins_on_a_phone_and_rates_by_touch_then_keyboard(browsing, ser
 def both_rate(days_ago: int, patient: tuple, patient_comment: str, therapist: tuple, therapist_comment: str):
     """The two ratings of the session ``days_ago`` days before today."""
     day = TODAY - timedelta(days=days_ago)
-    return Rating(day, scores(*patient), patient_comment, "patient"), Rating(day, scores(*therapist), therapist_comment, "therapist")
+    return Rating(day, scores(*patient), patient_comment, "patient"), Rating(
+        day, scores(*therapist), therapist_comment, "therapist"
+    )
 
 
 # All within REVEAL_AFTER_DAYS (7) of today, so each stays hidden until both have rated.

@@ -1,4 +1,4 @@
-"""Database helpers for the durability tests: clean databases, seeding, table dumps, integrity checks.
+"""Database helpers for the durability tests: clean databases, table dumps, integrity checks.
 
 The engine is the suite's: SQLite in a temporary folder by default, the PostgreSQL database
 named by PARTNERTRACK_TEST_DATABASE_URL when set.
@@ -6,7 +6,7 @@ named by PARTNERTRACK_TEST_DATABASE_URL when set.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -14,9 +14,6 @@ from sqlalchemy.pool import NullPool
 
 from partnertrack import create_app
 from tests.conftest import TEST_DATABASE_URL, test_config
-
-THERAPIST_EMAIL = "therapist{}@example.org"
-PATIENT_EMAIL = "patient{}@example.org"
 
 
 def database_url(tmp_path, name: str = "partnertrack") -> str:
@@ -65,26 +62,6 @@ def seeding_app(url: str, tmp_path):
     return create_app(test_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
 
 
-def seed_partnerships(app, count: int, started_on: date | None = None) -> list[int]:
-    """``count`` active partnerships, each with its own therapist and patient; their ids.
-
-    Party i logs in as therapist{i}@example.org / patient{i}@example.org with the suite's password.
-    """
-    from partnertrack.extensions import db
-    from tests.conftest import add_partnership, add_user
-
-    started_on = started_on or date.today() - timedelta(days=60)
-    ids = []
-    with app.app_context():
-        for i in range(count):
-            t = add_user(f"Dr Therapist {i}", THERAPIST_EMAIL.format(i), "therapist")
-            p = add_user(f"Patient {i}", PATIENT_EMAIL.format(i), "patient")
-            ids.append(add_partnership(t, p, f"Patient {i}", started_on))
-        db.session.remove()
-        db.engine.dispose()
-    return ids
-
-
 def table_rows(url: str) -> dict[str, list[tuple]]:
     """Every row of every table, sorted, keyed by table name (alembic_version included)."""
     engine = sa.create_engine(url, poolclass=NullPool)
@@ -104,10 +81,12 @@ def stored_ratings(url: str) -> list[tuple]:
     columns = "mutuality, collaboration, responsiveness, feedback, rupture_repair, termination_readiness"
     engine = sa.create_engine(url, poolclass=NullPool)
     with engine.connect() as conn:
-        rows = conn.execute(sa.text(
-            f"SELECT s.partnership_id, s.date, r.rater, {columns}, r.comment "
-            "FROM ratings r JOIN sessions s ON s.id = r.session_id"
-        )).all()
+        rows = conn.execute(
+            sa.text(
+                f"SELECT s.partnership_id, s.date, r.rater, {columns}, r.comment "
+                "FROM ratings r JOIN sessions s ON s.id = r.session_id"
+            )
+        ).all()
     engine.dispose()
     return [(pid, date.fromisoformat(str(day)), *rest) for pid, day, *rest in rows]
 
@@ -162,10 +141,14 @@ def _postgres_problems(conn) -> list[str]:
                 conn.execute(sa.text("SELECT bt_index_check(:oid, true)"), {"oid": oid})
         except sa.exc.DBAPIError as error:
             problems.append(f"index {name}: {error.orig}")
-    unvalidated = conn.exec_driver_sql(
-        "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
-        "WHERE n.nspname = 'public' AND NOT c.convalidated"
-    ).scalars().all()
+    unvalidated = (
+        conn.exec_driver_sql(
+            "SELECT conname FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace "
+            "WHERE n.nspname = 'public' AND NOT c.convalidated"
+        )
+        .scalars()
+        .all()
+    )
     return problems + [f"constraint not validated: {name}" for name in unvalidated]
 
 

@@ -24,14 +24,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from tests.conftest import PASSWORD
-from tests.db.dbutil import (
-    PATIENT_EMAIL,
-    THERAPIST_EMAIL,
-    database_url,
-    seed_partnerships,
-    seeding_app,
-)
+from tests.db.dbutil import database_url, seeding_app
+from tests.factories import PASSWORD, PATIENT_EMAIL, THERAPIST_EMAIL, seed_partnerships
 from tests.serverutil import Server
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -101,8 +95,10 @@ def log_in(base_url: str, partnership_id: int, index: int, role: str) -> Party:
     with http() as client:
         token = CSRF.search(client.get(f"{base_url}/login", timeout=REQUEST_TIMEOUT_S).text).group(1)
         answer = client.post(
-            f"{base_url}/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
-            allow_redirects=False, timeout=REQUEST_TIMEOUT_S,
+            f"{base_url}/login",
+            data={"email": email, "password": PASSWORD, "csrf_token": token},
+            allow_redirects=False,
+            timeout=REQUEST_TIMEOUT_S,
         )
         if answer.status_code != 302:
             raise AssertionError(f"login of {email} answered {answer.status_code}")

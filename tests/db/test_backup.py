@@ -12,14 +12,10 @@ from datetime import date, timedelta
 import pytest
 
 from partnertrack.extensions import db
-from tests.conftest import TEST_DATABASE_URL, rating_form
-from tests.db.dbutil import (
-    integrity_problems,
-    second_database_url,
-    stored_ratings,
-    table_rows,
-)
+from tests.conftest import TEST_DATABASE_URL
+from tests.db.dbutil import integrity_problems, second_database_url, stored_ratings, table_rows
 from tests.db.load import Progress, log_in_everyone, plan, run_load, start_loaded_server
+from tests.factories import rating_form
 from tests.serverutil import ROOT, Server
 
 POSTGRES = bool(TEST_DATABASE_URL)
@@ -50,8 +46,10 @@ def test_backup_during_writes_restores_into_a_fresh_instance(tmp_path):
         server.stop()
     assert made.returncode == 0, made.stdout + made.stderr
     assert f"Backup written to {during}" in made.stdout
-    print(f"\nFIGURES backup engine={url.split(':')[0]} acknowledged_before={len(acknowledged_before)} "
-          f"acknowledged_while_backing_up={len(acknowledged_during)} unsent={outcome['result'].unsent}")
+    print(
+        f"\nFIGURES backup engine={url.split(':')[0]} acknowledged_before={len(acknowledged_before)} "
+        f"acknowledged_while_backing_up={len(acknowledged_during)} unsent={outcome['result'].unsent}"
+    )
     assert outcome["result"].unsent > 0, "ratings were still being sent when the backup finished"
 
     fresh = Server(second_database_url(tmp_path), tmp_path / "fresh-instance")
@@ -178,8 +176,12 @@ def test_backup_that_runs_out_of_room_leaves_no_partial_file(migrated, tmp_path)
     limit = 64 * 1024
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", server.app_spec, "backup", str(folder / "partnertrack.backup")],
-        cwd=ROOT, env={**server.env(), "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True,
-        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)), timeout=120,
+        cwd=ROOT,
+        env={**server.env(), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit)),
+        timeout=120,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "failed" in result.stderr and "(is the disk full?). Nothing was written" in result.stderr

@@ -21,10 +21,16 @@ SCORES = dict(mutuality=5, collaboration=5, responsiveness=5, feedback=5, ruptur
 def test_every_connection_gets_the_durability_settings(app):
     with app.app_context(), db.engine.connect() as conn:
         if db.engine.dialect.name == "sqlite":
-            pragma = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar() for p in
-                      ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
-            assert pragma == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                              "busy_timeout": SQLITE_BUSY_TIMEOUT_MS}
+            pragma = {
+                p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                for p in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            }
+            assert pragma == {
+                "journal_mode": "wal",
+                "synchronous": 2,
+                "foreign_keys": 1,
+                "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
+            }
         else:
             parameters = conn.connection.dbapi_connection.info.get_parameters()
             assert parameters["connect_timeout"] == str(PG_CONNECT_TIMEOUT_S)

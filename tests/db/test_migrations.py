@@ -16,8 +16,8 @@ from partnertrack.core.schema import (
 )
 from partnertrack.extensions import db
 from partnertrack.models import import_all_models as import_models
-from tests.conftest import PASSWORD
 from tests.db.dbutil import database_url, second_database_url, seeding_app, triggers
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
@@ -107,27 +107,76 @@ def test_downgrade_to_nothing_and_upgrade_again(empty_app):
 CREATED = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 FIRST_REVISION_ROWS = {
     "users": [
-        {"id": 1, "email": "tara@example.org", "name": "Dr Tara", "role": "therapist", "active": True,
-         "session_version": 1, "created_at": CREATED},
-        {"id": 2, "email": "pat@example.org", "name": "Pât Ünïcode", "role": "patient", "active": True,
-         "session_version": 3, "created_at": CREATED},
+        {
+            "id": 1,
+            "email": "tara@example.org",
+            "name": "Dr Tara",
+            "role": "therapist",
+            "active": True,
+            "session_version": 1,
+            "created_at": CREATED,
+        },
+        {
+            "id": 2,
+            "email": "pat@example.org",
+            "name": "Pât Ünïcode",
+            "role": "patient",
+            "active": True,
+            "session_version": 3,
+            "created_at": CREATED,
+        },
     ],
     "partnerships": [
-        {"id": 7, "therapist_id": 1, "patient_id": 2, "patient_name": "Pât", "status": "active",
-         "started_on": date(2026, 1, 5), "created_at": CREATED},
+        {
+            "id": 7,
+            "therapist_id": 1,
+            "patient_id": 2,
+            "patient_name": "Pât",
+            "status": "active",
+            "started_on": date(2026, 1, 5),
+            "created_at": CREATED,
+        },
     ],
     "invites": [
-        {"id": 3, "partnership_id": 7, "token_hash": "a" * 64, "created_at": CREATED,
-         "expires_at": datetime(2026, 1, 19, 9, 30, tzinfo=UTC), "used_at": datetime(2026, 1, 6, tzinfo=UTC)},
+        {
+            "id": 3,
+            "partnership_id": 7,
+            "token_hash": "a" * 64,
+            "created_at": CREATED,
+            "expires_at": datetime(2026, 1, 19, 9, 30, tzinfo=UTC),
+            "used_at": datetime(2026, 1, 6, tzinfo=UTC),
+        },
     ],
     "sessions": [{"id": 11, "partnership_id": 7, "date": date(2026, 1, 12), "created_at": CREATED}],
     "ratings": [
-        {"id": 21, "session_id": 11, "rater": "patient", "mutuality": 7, "collaboration": 6, "responsiveness": 8,
-         "feedback": 5, "rupture_repair": None, "termination_readiness": 2, "comment": "Felt heard — mostly.",
-         "created_at": CREATED, "updated_at": CREATED},
-        {"id": 22, "session_id": 11, "rater": "therapist", "mutuality": 10, "collaboration": 0,
-         "responsiveness": 9, "feedback": 4, "rupture_repair": 3, "termination_readiness": 1, "comment": None,
-         "created_at": CREATED, "updated_at": CREATED},
+        {
+            "id": 21,
+            "session_id": 11,
+            "rater": "patient",
+            "mutuality": 7,
+            "collaboration": 6,
+            "responsiveness": 8,
+            "feedback": 5,
+            "rupture_repair": None,
+            "termination_readiness": 2,
+            "comment": "Felt heard — mostly.",
+            "created_at": CREATED,
+            "updated_at": CREATED,
+        },
+        {
+            "id": 22,
+            "session_id": 11,
+            "rater": "therapist",
+            "mutuality": 10,
+            "collaboration": 0,
+            "responsiveness": 9,
+            "feedback": 4,
+            "rupture_repair": 3,
+            "termination_readiness": 1,
+            "comment": None,
+            "created_at": CREATED,
+            "updated_at": CREATED,
+        },
     ],
 }
 

@@ -42,7 +42,8 @@ def test_real_server_starts_without_its_database(tmp_path):
         health = client.get(server.base_url + "/healthz", timeout=10)
         token = CSRF.search(client.get(server.base_url + "/login", timeout=10).text).group(1)
         login = client.post(
-            server.base_url + "/login", data={"email": "a@example.org", "password": "x" * 12, "csrf_token": token},
+            server.base_url + "/login",
+            data={"email": "a@example.org", "password": "x" * 12, "csrf_token": token},
             timeout=10,
         )
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.helpers import client_as, is_login_redirect
+from tests.helpers import client_as, is_login_redirect
 from tests.security.urls import routed, url_for_rule
 
 PUBLIC = "public"  # anyone; never a login redirect (/healthz, /login, /register, /join/<token>, static)
@@ -89,7 +89,9 @@ def test_anonymous_visitors_are_sent_to_login(app, world):
         response = _request(app.test_client(), method, url)
         if kind == PUBLIC:
             if is_login_redirect(response) or response.status_code >= 500:
-                problems.append(f"{method} {url}: public, got {response.status_code} {response.headers.get('Location')}")
+                problems.append(
+                    f"{method} {url}: public, got {response.status_code} {response.headers.get('Location')}"
+                )
         elif not is_login_redirect(response):
             problems.append(f"{method} {url}: expected login redirect, got {response.status_code}")
     assert not problems, "\n".join(problems)

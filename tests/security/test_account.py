@@ -10,8 +10,8 @@ import pytest
 from partnertrack.core.passwords import check_password
 from partnertrack.extensions import db
 from partnertrack.models import User
-from tests.conftest import PASSWORD, rating_form
-from tests.security.helpers import client_as
+from tests.factories import PASSWORD, rating_form
+from tests.helpers import client_as
 
 NEW = "a walk along the quiet river"
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from partnertrack.core.audit import AuditEvent, AuditLogIsAppendOnly, record
 from partnertrack.extensions import db
-from tests.conftest import PASSWORD, rating_form
-from tests.security.helpers import audit_rows, client_as
+from tests.factories import PASSWORD, rating_form
+from tests.helpers import audit_rows, client_as
 
 PATIENT_ADDRESS = "203.0.113.7"
 THERAPIST_ADDRESS = "198.51.100.9"
@@ -164,8 +164,11 @@ def test_the_therapist_reads_the_log_of_their_partnerships(app, world):
 def test_attempts_on_my_account_are_shown_to_me(app, world):
     """A failed login on the patient's account appears in their log, with the address it came from."""
     stranger = app.test_client()
-    stranger.post("/login", data={"email": "pat@example.org", "password": "guessing a password"},
-                  environ_base={"REMOTE_ADDR": "192.0.2.66"})
+    stranger.post(
+        "/login",
+        data={"email": "pat@example.org", "password": "guessing a password"},
+        environ_base={"REMOTE_ADDR": "192.0.2.66"},
+    )
     page = _activity(client_as(app, "pat@example.org"))
     assert "failed to log in" in page and "192.0.2.66" in page
     assert "192.0.2.66" not in _activity(client_as(app, "tara@example.org"))
@@ -180,13 +183,16 @@ def test_activity_filter_ignores_partnerships_that_are_not_mine(app, world):
 
 def test_forwarded_address_is_trusted_only_from_configured_proxies(new_app):
     """Behind TRUSTED_PROXY_COUNT=1 the client's address comes from X-Forwarded-For; otherwise never."""
-    from tests.conftest import add_user
+    from tests.factories import add_user
 
     for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.50")):
         app = new_app(TRUSTED_PROXY_COUNT=proxies)
         with app.app_context():
             add_user("Dr Tara Therapist", "tara@example.org", "therapist")
-        app.test_client().post("/login", data={"email": "tara@example.org", "password": PASSWORD},
-                               headers={"X-Forwarded-For": "203.0.113.50"})
+        app.test_client().post(
+            "/login",
+            data={"email": "tara@example.org", "password": PASSWORD},
+            headers={"X-Forwarded-For": "203.0.113.50"},
+        )
         (event,) = audit_rows(app, action="login.succeeded")
         assert event.remote_addr == expected

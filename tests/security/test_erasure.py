@@ -11,8 +11,8 @@ from partnertrack.goals.models import Goal, GoalRevision
 from partnertrack.models import Partnership, User
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
-from tests.conftest import PASSWORD, rating_form
-from tests.security.helpers import client_as, is_login_redirect
+from tests.factories import PASSWORD, rating_form
+from tests.helpers import client_as, is_login_redirect
 
 # Everything the patient wrote carries this marker; the therapist's words carry THEIRS.
 MINE = "PATIENT-WROTE"
@@ -28,13 +28,15 @@ def _rate(client, partnership_id: int, day: date, comment: str) -> None:
 def _goal(partnership_id: int, text: str, created_by: str, user_id: int | None, later=()) -> None:
     """A goal with its revisions: (action, text, role, user id) after the creation."""
     goal = Goal(partnership_id=partnership_id, text=text, status="active", created_by=created_by)
-    goal.revisions.append(GoalRevision(action="created", text=text, status="active",
-                                       changed_by=created_by, changed_by_user_id=user_id))
+    goal.revisions.append(
+        GoalRevision(action="created", text=text, status="active", changed_by=created_by, changed_by_user_id=user_id)
+    )
     for action, new_text, role, uid in later:
         goal.text = new_text
         goal.status = "achieved" if action == "achieved" else goal.status
-        goal.revisions.append(GoalRevision(action=action, text=new_text, status=goal.status,
-                                           changed_by=role, changed_by_user_id=uid))
+        goal.revisions.append(
+            GoalRevision(action=action, text=new_text, status=goal.status, changed_by=role, changed_by_user_id=uid)
+        )
     db.session.add(goal)
 
 
@@ -52,17 +54,28 @@ def _fill_everything(app, world) -> None:
         _goal(pid, f"{MINE} goal", "patient", p)
         _goal(pid, f"{THEIRS} goal", "therapist", t, [("reworded", f"{MINE} rewording", "patient", p)])
         _goal(pid, f"{THEIRS} kept goal", "therapist", t, [("achieved", f"{THEIRS} kept goal", "patient", p)])
-        concern = RuptureEntry(partnership_id=pid, source="concern", party="patient", detail=f"{MINE} concern",
-                               raised_by_user_id=p)
-        theirs = RuptureEntry(partnership_id=pid, source="concern", party="therapist", detail=f"{THEIRS} concern",
-                              raised_by_user_id=t)
+        concern = RuptureEntry(
+            partnership_id=pid, source="concern", party="patient", detail=f"{MINE} concern", raised_by_user_id=p
+        )
+        theirs = RuptureEntry(
+            partnership_id=pid, source="concern", party="therapist", detail=f"{THEIRS} concern", raised_by_user_id=t
+        )
         theirs.notes.append(RuptureNote(author="patient", author_user_id=p, text=f"{MINE} note"))
         theirs.notes.append(RuptureNote(author="therapist", author_user_id=t, text=f"{THEIRS} reply"))
-        db.session.add_all([concern, theirs, Review(
-            partnership_id=pid, opened_by="patient", opened_by_user_id=p,
-            patient_progress=f"{MINE} progress", patient_left_undone=f"{MINE} left undone",
-            therapist_progress=f"{THEIRS} progress",
-        )])
+        db.session.add_all(
+            [
+                concern,
+                theirs,
+                Review(
+                    partnership_id=pid,
+                    opened_by="patient",
+                    opened_by_user_id=p,
+                    patient_progress=f"{MINE} progress",
+                    patient_left_undone=f"{MINE} left undone",
+                    therapist_progress=f"{THEIRS} progress",
+                ),
+            ]
+        )
         db.session.commit()
 
 
@@ -153,7 +166,7 @@ def test_a_therapist_with_patients_cannot_delete_their_account(app, world):
 
 def test_a_therapist_without_patients_can_delete_their_account(app, world):
     """Only invited, never-joined partnerships go with it."""
-    from tests.conftest import add_partnership, add_user
+    from tests.factories import add_partnership, add_user
 
     with app.app_context():
         lone = add_user("Dr Lone", "lone@example.org", "therapist")

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from markupsafe import escape
 
-from tests.conftest import PASSWORD, rating_form
-from tests.security.helpers import client_as
+from tests.factories import PASSWORD, rating_form
+from tests.helpers import client_as
 
 PAYLOAD = '<script>ptx_alert("x")</script><img src=x onerror=ptx()>'
 
@@ -22,7 +22,9 @@ def _shows_escaped(client, url: str, payload: str = PAYLOAD) -> None:
 def test_names_are_escaped(app, world):
     """A therapist's name (sign-up), a patient name (new partnership) and a patient's own name (join)."""
     client = app.test_client()
-    client.post("/register", data={"name": PAYLOAD, "email": "x@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    client.post(
+        "/register", data={"name": PAYLOAD, "email": "x@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
     _shows_escaped(client, "/")
     response = client.post("/partnerships/new", data={"patient_name": PAYLOAD, "started_on": date.today().isoformat()})
     _shows_escaped(client, response.headers["Location"])
@@ -51,5 +53,8 @@ def test_goal_concern_and_review_texts_are_escaped(app, world):
     assert response.status_code == 302
     _shows_escaped(therapist, response.headers["Location"])
     assert patient.post(f"{base}/review/open").status_code == 302
-    assert patient.post(f"{base}/review/patient/notes", data={"progress": PAYLOAD, "left_undone": PAYLOAD}).status_code == 302
+    assert (
+        patient.post(f"{base}/review/patient/notes", data={"progress": PAYLOAD, "left_undone": PAYLOAD}).status_code
+        == 302
+    )
     _shows_escaped(patient, f"{base}/review/")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.security.helpers import client_as
+from tests.helpers import client_as
 from tests.security.urls import routed, url_for_rule
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -55,7 +55,7 @@ def test_every_page_has_the_security_headers(app, world, who):
 
 def test_hsts_on_every_page_when_https_is_configured(new_app):
     """SESSION_COOKIE_SECURE (the HTTPS setting) adds Strict-Transport-Security everywhere."""
-    from tests.conftest import World, add_partnership, add_user
+    from tests.factories import World, add_partnership, add_user
 
     app = new_app(SESSION_COOKIE_SECURE=True)
     with app.app_context():
@@ -67,7 +67,10 @@ def test_hsts_on_every_page_when_https_is_configured(new_app):
     world = World(t, p, pid, t, p, pid, date(2025, 1, 6))
     client = app.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
-    assert client.post("/login", data={"email": "tara@example.org", "password": "correct horse battery"}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "tara@example.org", "password": "correct horse battery"}).status_code
+        == 302
+    )
     assert client.get("/").status_code == 200  # the Secure cookie came back over https
     problems = []
     for url, response in _every_get(app, world, client):

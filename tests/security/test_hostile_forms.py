@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from partnertrack.extensions import db
-from tests.conftest import PASSWORD
-from tests.security.helpers import client_as, is_login_redirect, table_snapshot
+from tests.factories import PASSWORD
+from tests.helpers import client_as, is_login_redirect, table_snapshot
 from tests.security.urls import routed, url_for_rule
 
 # Every payload is distinctive, so finding one raw in a page can only mean it was not escaped.
@@ -26,11 +26,25 @@ HTML_PAYLOADS = (
     "<img src=x onerror=ptx_img()>",
     "</textarea><ptx-end>",
     "'><svg onload=ptx_svg()>",
-    "<a href=\"javascript:ptx_js()\">ptx</a>",
+    '<a href="javascript:ptx_js()">ptx</a>',
 )
 ODD_TEXT = (
-    "", " ", "\x00", "a\x00b", "\u202egnp.exe", "\ufeffbom", "Ω≈ç√∫", "🙂" * 30, "null", "None",
-    "' OR '1'='1", "Robert'); DROP TABLE users;--", "{{ 7 * 7 }}", "%s%s%n", "../../etc/passwd", "\r\n\r\n",
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\u202egnp.exe",
+    "\ufeffbom",
+    "Ω≈ç√∫",
+    "🙂" * 30,
+    "null",
+    "None",
+    "' OR '1'='1",
+    "Robert'); DROP TABLE users;--",
+    "{{ 7 * 7 }}",
+    "%s%s%n",
+    "../../etc/passwd",
+    "\r\n\r\n",
 )
 
 huge = st.builds(lambda ch, n: ch * n, st.sampled_from(["x", "é", "😀", "<", "\u0301"]), st.integers(100, 30_000))
@@ -43,7 +57,7 @@ text = st.one_of(
 )
 score = st.one_of(
     st.integers(0, 10).map(str),  # valid, so whole posts get through and their text gets stored
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.sampled_from(["", "7.5", "abc", "٣", "0x7", " 5 ", "１０", "-0", "+3", "1e1", "nan", "inf", "10", "0"]),
     text,
 )
@@ -63,7 +77,9 @@ def choice(*valid: str):
     return st.one_of(st.sampled_from(valid), text)
 
 
-SCORES = dict.fromkeys(("mutuality", "collaboration", "responsiveness", "feedback", "rupture_repair", "termination_readiness"), score)
+SCORES = dict.fromkeys(
+    ("mutuality", "collaboration", "responsiveness", "feedback", "rupture_repair", "termination_readiness"), score
+)
 
 # endpoint -> (who posts: an email or None for a visitor, {field: strategy})
 FORMS: dict[str, tuple[str | None, dict]] = {
@@ -73,10 +89,18 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "partnerships.join_page": (None, {"name": text, "email": email, "password": password, "confirm": password}),
     "partnerships.new": ("tara@example.org", {"patient_name": text, "started_on": day}),
     "partnership.reinvite": ("tara@example.org", {}),
-    "ratings.rate": ("pat@example.org", {
-        "session_date": day, **SCORES, "rupture_repair_na": boolean, "comment": text,
-        "raise_concern": boolean, "concern_text": text, "goal_1": score,
-    }),
+    "ratings.rate": (
+        "pat@example.org",
+        {
+            "session_date": day,
+            **SCORES,
+            "rupture_repair_na": boolean,
+            "comment": text,
+            "raise_concern": boolean,
+            "concern_text": text,
+            "goal_1": score,
+        },
+    ),
     "account.password": ("pat@example.org", {"current": password, "password": password, "confirm": password}),
     "account.delete": ("pat@example.org", {"current": password, "understood": boolean}),
     "goals.add": ("pat@example.org", {"text": text}),
@@ -84,8 +108,10 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "goals.change_status": ("pat@example.org", {"status": choice("achieved", "dropped", "active")}),
     "ruptures.new": ("pat@example.org", {"text": text, "session": choice("", "1", "2")}),
     "ruptures.add_note": ("pat@example.org", {"note": text}),
-    "ruptures.change_status": ("pat@example.org", {"status": choice("open", "discussed", "repaired"),
-                                                   "status_note": text}),
+    "ruptures.change_status": (
+        "pat@example.org",
+        {"status": choice("open", "discussed", "repaired"), "status_note": text},
+    ),
     "review.open_review": ("pat@example.org", {}),
     "review.close": ("pat@example.org", {}),
     "review.notes": ("pat@example.org", {"progress": text, "left_undone": text}),
@@ -98,6 +124,7 @@ EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", 
 
 def _form(fields: dict):
     """A form dict: each field missing, one value, or several values (a wrong type)."""
+
     def value(strategy):
         """Absent, one value, or a list of values."""
         return st.one_of(st.none(), strategy, st.lists(strategy, min_size=2, max_size=3))
@@ -137,9 +164,17 @@ def _raw_payloads(body: str) -> list[str]:
 
 
 @pytest.mark.parametrize("endpoint", sorted(FORMS))
-@settings(max_examples=40, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large, HealthCheck.large_base_example])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
 @given(data=st.data())
 def test_hostile_values_never_break_a_form(app, world, endpoint, data):
     """Never a 500, nothing partly stored, every stored text shown escaped."""
@@ -147,7 +182,11 @@ def test_hostile_values_never_break_a_form(app, world, endpoint, data):
     if endpoint not in rules:
         pytest.fail(f"FORMS lists {endpoint}, which has no POST route any more")
     who, fields = FORMS[endpoint]
-    url = _fresh_invite_url(app, world) if endpoint == "partnerships.join_page" else url_for_rule(rules[endpoint], world, app)
+    url = (
+        _fresh_invite_url(app, world)
+        if endpoint == "partnerships.join_page"
+        else url_for_rule(rules[endpoint], world, app)
+    )
     client = client_as(app, who) if who else app.test_client()
     form = data.draw(_form(fields), label="form")
     if endpoint == "account.delete" and form.get("current") == PASSWORD:
@@ -159,12 +198,19 @@ def test_hostile_values_never_break_a_form(app, world, endpoint, data):
     assert not _raw_payloads(body)
     succeeded = response.status_code in (302, 303) and (endpoint == "auth.logout" or not is_login_redirect(response))
     if not succeeded:
-        assert table_snapshot(app) == before, f"{endpoint} refused the post ({response.status_code}) but stored something"
+        assert table_snapshot(app) == before, (
+            f"{endpoint} refused the post ({response.status_code}) but stored something"
+        )
         return
     # Stored: every page that could show it must show it escaped.
-    pages = {response.headers["Location"], "/", f"/partnerships/{world.partnership}/",
-             f"/partnerships/{world.partnership}/goals/", f"/partnerships/{world.partnership}/ruptures/",
-             f"/partnerships/{world.partnership}/review/"}
+    pages = {
+        response.headers["Location"],
+        "/",
+        f"/partnerships/{world.partnership}/",
+        f"/partnerships/{world.partnership}/goals/",
+        f"/partnerships/{world.partnership}/ruptures/",
+        f"/partnerships/{world.partnership}/review/",
+    }
     viewer = client if endpoint != "auth.logout" else client_as(app, "pat@example.org")
     for page in sorted(pages):
         shown = viewer.get(page)

@@ -12,14 +12,16 @@ from partnertrack.core.password_policy import (
 from partnertrack.core.passwords import check_password
 from partnertrack.extensions import db
 from partnertrack.models import User
-from tests.security.helpers import client_as, is_login_redirect
+from tests.helpers import client_as, is_login_redirect
 
 
 def test_the_shipped_list_has_at_least_1000_lowercase_passwords():
     """ASVS asks for a list of common passwords; ours ships with the package."""
     passwords = common_passwords()
     assert len(passwords) >= 1000
-    lines = [line for line in COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    lines = [
+        line for line in COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
     assert all(line == line.lower() and line.strip() == line and line for line in lines)
     assert len(lines) == len(set(lines))
     assert {"123456", "password", "qwertyuiop", "1234567890", "iloveyou"} <= passwords
@@ -101,7 +103,7 @@ def test_reset_password_command_refuses_bad_input(app, world, runner, args, mess
     result = runner.invoke(args=["user", "reset-password", *args])
     assert result.exit_code != 0 and message in result.output
     with app.app_context():
-        from tests.conftest import PASSWORD
+        from tests.factories import PASSWORD
 
         assert check_password(db.session.get(User, world.patient).password_hash, PASSWORD)
 
@@ -116,5 +118,7 @@ def test_enable_command_lets_a_disabled_account_log_in_again(app, world, runner)
 
 def test_user_create_refuses_a_common_password(app, runner):
     """The administrator's account creation applies the policy too."""
-    result = runner.invoke(args=["user", "create", "--name", "X", "--email", "x@example.org", "--password", "1234567890"])
+    result = runner.invoke(
+        args=["user", "create", "--name", "X", "--email", "x@example.org", "--password", "1234567890"]
+    )
     assert result.exit_code != 0 and "most commonly used" in result.output

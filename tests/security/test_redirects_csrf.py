@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD, add_partnership, add_user, rating_form
-from tests.security.helpers import table_snapshot
+from tests.factories import PASSWORD, add_partnership, add_user, rating_form
+from tests.helpers import table_snapshot
 
 HOSTILE_NEXT = [
     "https://evil.example/",
@@ -30,8 +30,9 @@ HOSTILE_NEXT = [
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
 def test_login_never_redirects_off_site(app, world, target):
     """After login the redirect stays on this site, whatever ?next= says."""
-    response = app.test_client().post("/login", query_string={"next": target},
-                                      data={"email": "pat@example.org", "password": PASSWORD})
+    response = app.test_client().post(
+        "/login", query_string={"next": target}, data={"email": "pat@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert _stays_on_site(response.headers["Location"])
 
@@ -44,8 +45,9 @@ def _stays_on_site(location: str) -> bool:
 
 def test_a_local_next_is_followed(app, world):
     """A path on this site is where the user wanted to go."""
-    response = app.test_client().post(f"/login?next=/partnerships/{world.partnership}/",
-                                      data={"email": "pat@example.org", "password": PASSWORD})
+    response = app.test_client().post(
+        f"/login?next=/partnerships/{world.partnership}/", data={"email": "pat@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == f"/partnerships/{world.partnership}/"
 
 

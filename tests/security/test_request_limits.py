@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import rating_form
-from tests.security.helpers import client_as, table_snapshot
+from tests.factories import rating_form
+from tests.helpers import client_as, table_snapshot
 
 TOO_LARGE = "What you sent is too large"
 
@@ -25,7 +25,8 @@ def test_a_huge_multipart_field_gets_the_413_page_and_stores_nothing(app, world)
     before = table_snapshot(app)
     response = client.post(
         f"/partnerships/{world.partnership}/rate",
-        data=rating_form(date.today(), comment="x" * 100_000), content_type="multipart/form-data",
+        data=rating_form(date.today(), comment="x" * 100_000),
+        content_type="multipart/form-data",
     )
     assert response.status_code == 413
     assert TOO_LARGE in response.get_data(as_text=True)
@@ -36,7 +37,9 @@ def test_a_huge_urlencoded_comment_gets_a_form_message_and_stores_nothing(app, w
     """The same 100 kB as an ordinary form post meets the comment's length rule."""
     client = client_as(app, "pat@example.org")
     before = table_snapshot(app)
-    response = client.post(f"/partnerships/{world.partnership}/rate", data=rating_form(date.today(), comment="x" * 100_000))
+    response = client.post(
+        f"/partnerships/{world.partnership}/rate", data=rating_form(date.today(), comment="x" * 100_000)
+    )
     assert response.status_code == 422
     assert "2,000 characters or fewer" in response.get_data(as_text=True)
     assert table_snapshot(app) == before
@@ -54,7 +57,9 @@ def test_an_over_long_comment_gets_a_form_message(app, world):
     """2,001 characters: the form says the limit, and nothing is stored."""
     client = client_as(app, "pat@example.org")
     before = table_snapshot(app)
-    response = client.post(f"/partnerships/{world.partnership}/rate", data=rating_form(date.today(), comment="é" * 2001))
+    response = client.post(
+        f"/partnerships/{world.partnership}/rate", data=rating_form(date.today(), comment="é" * 2001)
+    )
     assert response.status_code == 422
     assert "2,000 characters or fewer" in response.get_data(as_text=True)
     assert table_snapshot(app) == before
@@ -63,7 +68,12 @@ def test_an_over_long_comment_gets_a_form_message(app, world):
 def test_an_over_long_name_gets_a_form_message(app, client):
     """121 characters of name at sign-up."""
     before = table_snapshot(app)
-    data = {"name": "N" * 121, "email": "n@example.org", "password": "quiet river stones", "confirm": "quiet river stones"}
+    data = {
+        "name": "N" * 121,
+        "email": "n@example.org",
+        "password": "quiet river stones",
+        "confirm": "quiet river stones",
+    }
     response = client.post("/register", data=data)
     assert "under 120 characters" in response.get_data(as_text=True)
     assert table_snapshot(app) == before
@@ -82,7 +92,12 @@ def test_control_characters_are_refused_with_a_clear_message(app, world, text):
 
 def test_control_characters_in_a_name_or_the_query_are_refused(app, client):
     """At sign-up and in a query string alike."""
-    data = {"name": "Ann\x00", "email": "ann@example.org", "password": "quiet river stones", "confirm": "quiet river stones"}
+    data = {
+        "name": "Ann\x00",
+        "email": "ann@example.org",
+        "password": "quiet river stones",
+        "confirm": "quiet river stones",
+    }
     assert client.post("/register", data=data).status_code == 400
     assert client.get("/login?next=/%00").status_code == 400
 

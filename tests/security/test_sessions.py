@@ -6,8 +6,8 @@ import time
 
 from partnertrack.extensions import db
 from partnertrack.models import User
-from tests.conftest import PASSWORD
-from tests.security.helpers import client_as, is_login_redirect
+from tests.factories import PASSWORD
+from tests.helpers import client_as, is_login_redirect
 
 NEW_PASSWORD = "a walk along the quiet river"
 
@@ -48,7 +48,7 @@ def test_session_cookie_is_secure_when_https_is_configured(new_app):
     """SESSION_COOKIE_SECURE marks the cookie Secure (and turns HSTS on, see test_headers)."""
     app = new_app(SESSION_COOKIE_SECURE=True)
     with app.app_context():
-        from tests.conftest import add_user
+        from tests.factories import add_user
 
         add_user("Sam Secure", "sam@example.org", "therapist")
     client = app.test_client()
@@ -88,7 +88,7 @@ def test_idle_timeout_is_configurable(new_app):
     """IDLE_TIMEOUT_MINUTES=5 logs out after 6 quiet minutes but not after 4."""
     app = new_app(IDLE_TIMEOUT_MINUTES=5)
     with app.app_context():
-        from tests.conftest import add_user
+        from tests.factories import add_user
 
         add_user("Ida Idle", "ida@example.org", "therapist")
     client = client_as(app, "ida@example.org")

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import World
+from tests.factories import World
 
 
 def _first_chart_name(_world, _app) -> str:

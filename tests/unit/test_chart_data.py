@@ -18,7 +18,7 @@ from partnertrack.insights.chart_data import (
 )
 from partnertrack.insights.signals import RatingData, find_ruptures
 from partnertrack.ratings.factors import FACTORS, NOT_APPLICABLE_LABEL
-from tests.unit.series import rate
+from tests.factories import rate
 
 
 @pytest.fixture
@@ -28,9 +28,15 @@ def ratings() -> list[RatingData]:
     Patient indices: 6,6,6,7,6 -> 31/5 = 6.2; 7.0; 8.0; 8,8,9,9,8 -> 42/5 = 8.4.
     Therapist: 7.0, 7.0, and 8,8,5,8,8 -> 37/5 = 7.4 in session 4.
     """
-    return [rate(1, level=6, feedback=7), rate(2), rate(3, level=8),
-            rate(4, level=8, responsiveness=9, feedback=9),
-            rate(1, "therapist"), rate(2, "therapist"), rate(4, "therapist", level=8, responsiveness=5)]
+    return [
+        rate(1, level=6, feedback=7),
+        rate(2),
+        rate(3, level=8),
+        rate(4, level=8, responsiveness=9, feedback=9),
+        rate(1, "therapist"),
+        rate(2, "therapist"),
+        rate(4, "therapist", level=8, responsiveness=5),
+    ]
 
 
 def test_chart_names():
@@ -54,8 +60,10 @@ def test_factor_series_are_the_ratings_given(ratings):
     therapist_sessions = {n for s in data.series if s.role == "therapist" for n, _ in s.points}
     assert therapist_sessions == {1, 2, 4}  # the unrevealed session-3 rating is simply absent
     # patient: responsiveness moved most, 6 -> 9; therapist: responsiveness 7 -> 5
-    assert data.summary == ("Over 4 sessions, the patient's ratings moved most on responsiveness "
-                            "(6 to 9); the therapist's ratings moved most on responsiveness (7 to 5).")
+    assert data.summary == (
+        "Over 4 sessions, the patient's ratings moved most on responsiveness "
+        "(6 to 9); the therapist's ratings moved most on responsiveness (7 to 5)."
+    )
 
 
 def test_factor_table_marks_missing_and_not_applicable_differently(ratings):
@@ -65,8 +73,7 @@ def test_factor_table_marks_missing_and_not_applicable_differently(ratings):
     assert data.rows[2][:3] == (3, 8, "")  # session 3: the therapist's rating is not visible
     repair = data.columns.index("Rupture repair (patient)")
     assert data.rows[1][repair] == NOT_APPLICABLE_LABEL
-    assert (2, None) in next(s.points for s in data.series
-                             if s.panel == "Rupture repair" and s.role == "patient")
+    assert (2, None) in next(s.points for s in data.series if s.panel == "Rupture repair" and s.role == "patient")
     assert data.summary.startswith("Over 4 sessions, your ratings moved most")
 
 
@@ -79,21 +86,22 @@ def test_alliance_series_band_and_summary(ratings):
     assert [n for n, _, _ in data.band] == [1, 2, 4]  # shaded only where both rated
     assert data.rows[0] == (1, 6.2, 7.0, 0.8, "")  # 7.0 - 6.2
     assert data.rows[2] == (3, 8.0, "", "", "")
-    assert data.summary == ("Your alliance index rose from 6.2 to 8.4 over 4 sessions; your "
-                            "therapist's alliance index rose from 7.0 to 7.4 over 3 sessions; "
-                            "no possible ruptures.")
+    assert data.summary == (
+        "Your alliance index rose from 6.2 to 8.4 over 4 sessions; your "
+        "therapist's alliance index rose from 7.0 to 7.4 over 3 sessions; "
+        "no possible ruptures."
+    )
 
 
 def test_alliance_marks_rupture_and_repair():
     # six 7s, 5.2 (5,5,5,6,5), 6, 7: rupture at 7, repaired at 9 (as in test_signals)
-    patient = ([rate(n) for n in range(1, 7)]
-               + [rate(7, level=5, feedback=6), rate(8, level=6), rate(9)])
+    patient = [rate(n) for n in range(1, 7)] + [rate(7, level=5, feedback=6), rate(8, level=6), rate(9)]
     data = alliance(patient, find_ruptures(patient), viewer_role="therapist")
-    assert data.marks == (Mark("rupture", "patient", 7, 5.2),
-                          Mark("repair", "patient", 9, 7.0))
+    assert data.marks == (Mark("rupture", "patient", 7, 5.2), Mark("repair", "patient", 9, 7.0))
     assert data.rows[6][-1] == "possible rupture, patient" and data.rows[8][-1] == "repaired, patient"
-    assert data.summary.endswith("one possible rupture, at session 7 in your client's ratings, "
-                                 "was repaired by session 9.")
+    assert data.summary.endswith(
+        "one possible rupture, at session 7 in your client's ratings, was repaired by session 9."
+    )
 
 
 def test_viewer_wording_changes_the_text_not_the_drawing(ratings):
@@ -113,8 +121,10 @@ def test_gap_map_matrix(ratings):
     assert by_factor["Responsiveness"] == (1, 0, None, -4)  # ..., 5-9
     assert by_factor["Feedback"] == (0, 0, None, -1)  # 7-7, 7-7, -, 8-9
     assert data.rows[2] == (3, "", "", "", "", "", "")
-    assert data.summary == ("In 3 sessions rated by both, 1 factor score was 3 or more points "
-                            "apart; the widest was responsiveness in session 4 (your therapist 5, you 9).")
+    assert data.summary == (
+        "In 3 sessions rated by both, 1 factor score was 3 or more points "
+        "apart; the widest was responsiveness in session 4 (your therapist 5, you 9)."
+    )
 
 
 def test_gap_map_needs_a_session_both_rated():
@@ -126,25 +136,33 @@ def test_readiness_series_and_ready_line(ratings):
     data = readiness(ratings, viewer_role="therapist")
     assert data.hline == 7.0 and data.hline_label == "Ready line (7)"
     assert [s.points for s in data.series] == [((1, 3), (2, 3), (3, 3), (4, 3)), ((1, 3), (2, 3), (4, 3))]
-    assert data.summary == ("Latest readiness: your client rated 3 in session 4, you rated 3 in "
-                            "session 4; the ready line is at 7.")
+    assert data.summary == (
+        "Latest readiness: your client rated 3 in session 4, you rated 3 in session 4; the ready line is at 7."
+    )
     ready = [rate(n, role, termination_readiness=8) for n in (1, 2) for role in ("patient", "therapist")]
     assert readiness(ready).summary.endswith(
-        "the ready line is at 7, reached by both in each of the last 2 sessions both rated.")
+        "the ready line is at 7, reached by both in each of the last 2 sessions both rated."
+    )
 
 
 def test_one_session_summary():
     assert factor_trends([rate(1), rate(1, "therapist")]).summary == (
-        "One session rated so far: each factor shows a single score.")
+        "One session rated so far: each factor shows a single score."
+    )
 
 
 def test_goal_progress_split_by_rater():
-    goals = [GoalSeries("Sleep better", [(1, "patient", 2), (1, "therapist", 3), (3, "patient", 6)]),
-             GoalSeries("Walk daily", [])]
+    goals = [
+        GoalSeries("Sleep better", [(1, "patient", 2), (1, "therapist", 3), (3, "patient", 6)]),
+        GoalSeries("Walk daily", []),
+    ]
     data = goal_progress(goals)
     assert [(s.label, s.points, s.group) for s in data.series] == [
-        ("Sleep better (patient)", ((1, 2), (3, 6)), 0), ("Sleep better (therapist)", ((1, 3),), 0),
-        ("Walk daily (patient)", (), 1), ("Walk daily (therapist)", (), 1)]
+        ("Sleep better (patient)", ((1, 2), (3, 6)), 0),
+        ("Sleep better (therapist)", ((1, 3),), 0),
+        ("Walk daily (patient)", (), 1),
+        ("Walk daily (therapist)", (), 1),
+    ]
     assert data.rows == ((1, 2, 3, "", ""), (3, 6, "", "", ""))
     assert data.summary == "2 shared goals; latest progress — Sleep better: the patient 6 and the therapist 3."
 
@@ -155,11 +173,15 @@ def test_goal_progress_empty_states():
 
 
 def test_caseload_lines_and_summary():
-    patients = [CaseloadLine("Alex", [(2, 7.5), (1, 6.0)]), CaseloadLine("Sam", [(1, 8.0), (3, 5.2)]),
-                CaseloadLine("New client", [])]
+    patients = [
+        CaseloadLine("Alex", [(2, 7.5), (1, 6.0)]),
+        CaseloadLine("Sam", [(1, 8.0), (3, 5.2)]),
+        CaseloadLine("New client", []),
+    ]
     data = caseload(patients)
     assert [s.points for s in data.series] == [((1, 6.0), (2, 7.5)), ((1, 8.0), (3, 5.2)), ()]
     assert data.rows == (("Alex", 1, 6.0), ("Alex", 2, 7.5), ("Sam", 1, 8.0), ("Sam", 3, 5.2))
-    assert data.summary == ("2 clients with ratings; latest alliance index in your ratings lowest "
-                            "for Sam (5.2), highest for Alex (7.5).")
+    assert data.summary == (
+        "2 clients with ratings; latest alliance index in your ratings lowest for Sam (5.2), highest for Alex (7.5)."
+    )
     assert caseload([]).empty and caseload([CaseloadLine("New", [])]).empty

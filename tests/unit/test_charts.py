@@ -21,12 +21,21 @@ def _all_charts(n_sessions: int = 16) -> list[chart_data.ChartData]:
     """One ChartData per chart name, from the demo series."""
     ratings = synthetic_ratings(n_sessions)
     goals = [chart_data.GoalSeries(title, points) for title, points in demo_goals(n_sessions)]
-    patients = [chart_data.CaseloadLine(f"Client {seed}", [
-        (r.session_number, index_of(r)) for r in synthetic_ratings(n_sessions, seed)
-        if r.rater == "therapist"]) for seed in range(3)]
-    return [chart_data.factor_trends(ratings), chart_data.alliance(ratings, find_ruptures(ratings)),
-            chart_data.gap_map(ratings), chart_data.readiness(ratings),
-            chart_data.goal_progress(goals), chart_data.caseload(patients)]
+    patients = [
+        chart_data.CaseloadLine(
+            f"Client {seed}",
+            [(r.session_number, index_of(r)) for r in synthetic_ratings(n_sessions, seed) if r.rater == "therapist"],
+        )
+        for seed in range(3)
+    ]
+    return [
+        chart_data.factor_trends(ratings),
+        chart_data.alliance(ratings, find_ruptures(ratings)),
+        chart_data.gap_map(ratings),
+        chart_data.readiness(ratings),
+        chart_data.goal_progress(goals),
+        chart_data.caseload(patients),
+    ]
 
 
 CHARTS = {data.name: data for data in _all_charts()}

@@ -14,10 +14,20 @@ from partnertrack.ratings.factors import (
 
 def test_six_factors_in_design_order():
     assert FACTOR_KEYS == (
-        "mutuality", "collaboration", "responsiveness", "feedback", "rupture_repair", "termination_readiness",
+        "mutuality",
+        "collaboration",
+        "responsiveness",
+        "feedback",
+        "rupture_repair",
+        "termination_readiness",
     )
     assert [f.name for f in FACTORS] == [
-        "Mutuality", "Collaboration", "Responsiveness", "Feedback", "Rupture repair", "Termination readiness",
+        "Mutuality",
+        "Collaboration",
+        "Responsiveness",
+        "Feedback",
+        "Rupture repair",
+        "Termination readiness",
     ]
 
 
@@ -48,22 +58,38 @@ def test_unknown_role_is_refused():
 
 def test_statements_avoid_copyrighted_scale_wording():
     # Phrases from the SRS/ORS/WAI items that our own wording must not copy.
-    borrowed = ["i felt heard, understood, and respected", "we worked on and talked about",
-                "the therapist's approach is a good fit", "overall, today's session was right for me",
-                "we agree on what is important"]
+    borrowed = [
+        "i felt heard, understood, and respected",
+        "we worked on and talked about",
+        "the therapist's approach is a good fit",
+        "overall, today's session was right for me",
+        "we agree on what is important",
+    ]
     text = " ".join(f.statement_for(r).lower() for f in FACTORS for r in ROLES)
     assert not [phrase for phrase in borrowed if phrase in text]
 
 
 def test_alliance_index_is_mean_of_rated_first_five():
-    scores = {"mutuality": 8, "collaboration": 6, "responsiveness": 7, "feedback": 5,
-              "rupture_repair": 9, "termination_readiness": 0}
+    scores = {
+        "mutuality": 8,
+        "collaboration": 6,
+        "responsiveness": 7,
+        "feedback": 5,
+        "rupture_repair": 9,
+        "termination_readiness": 0,
+    }
     assert alliance_index(scores) == pytest.approx((8 + 6 + 7 + 5 + 9) / 5)
 
 
 def test_alliance_index_leaves_out_nothing_felt_off():
-    scores = {"mutuality": 8, "collaboration": 6, "responsiveness": 7, "feedback": 5,
-              "rupture_repair": None, "termination_readiness": 10}
+    scores = {
+        "mutuality": 8,
+        "collaboration": 6,
+        "responsiveness": 7,
+        "feedback": 5,
+        "rupture_repair": None,
+        "termination_readiness": 10,
+    }
     assert alliance_index(scores) == pytest.approx(6.5)
 
 

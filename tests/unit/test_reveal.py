@@ -12,10 +12,28 @@ from partnertrack.ratings.reveal import (
 )
 
 DAY = date(2026, 3, 10)
-P = RatingRecord({"mutuality": 6, "collaboration": 6, "responsiveness": 6, "feedback": 6,
-                  "rupture_repair": None, "termination_readiness": 1}, "patient note")
-T = RatingRecord({"mutuality": 8, "collaboration": 7, "responsiveness": 9, "feedback": 8,
-                  "rupture_repair": 7, "termination_readiness": 2}, "therapist note")
+P = RatingRecord(
+    {
+        "mutuality": 6,
+        "collaboration": 6,
+        "responsiveness": 6,
+        "feedback": 6,
+        "rupture_repair": None,
+        "termination_readiness": 1,
+    },
+    "patient note",
+)
+T = RatingRecord(
+    {
+        "mutuality": 8,
+        "collaboration": 7,
+        "responsiveness": 9,
+        "feedback": 8,
+        "rupture_repair": 7,
+        "termination_readiness": 2,
+    },
+    "therapist note",
+)
 
 
 def test_revealed_once_both_have_rated():

@@ -30,11 +30,14 @@ def test_the_partnership_ends_only_when_both_have_agreed():
 
 
 def test_agreeing_needs_notes_and_happens_once():
-    assert "before agreeing" in refused(machine.agree, ReviewState("ending", notes_done=frozenset({"therapist"})), "patient")
+    assert "before agreeing" in refused(
+        machine.agree, ReviewState("ending", notes_done=frozenset({"therapist"})), "patient"
+    )
     state = ReviewState("ending", agreed=frozenset({"patient"}), notes_done=BOTH)
     assert refused(machine.agree, state, "patient") == "You have already agreed to end."
     assert refused(machine.agree, ReviewState("active", notes_done=BOTH), "patient") == (
-        "Open the ending review before agreeing to end.")
+        "Open the ending review before agreeing to end."
+    )
     assert refused(machine.agree, ReviewState("ended", agreed=BOTH, notes_done=BOTH), "patient") == machine.ENDED
 
 
@@ -50,27 +53,37 @@ def test_notes_are_fixed_once_agreed():
     state = ReviewState("ending", agreed=frozenset({"patient"}), notes_done=BOTH)
     assert "Withdraw your agreement to change them" in refused(machine.save_notes, state, "patient")
     assert machine.save_notes(state, "therapist") == "ending"
-    assert refused(machine.save_notes, ReviewState("active"), "patient") == "Open the ending review before writing your notes."
+    assert (
+        refused(machine.save_notes, ReviewState("active"), "patient")
+        == "Open the ending review before writing your notes."
+    )
 
 
 def test_close_goes_back_to_active_but_never_from_ended():
     assert machine.close_review(ReviewState("ending", agreed=frozenset({"therapist"}))) == "active"
-    assert refused(machine.close_review, ReviewState("ended")) == "This partnership has ended and cannot go back to active."
+    assert (
+        refused(machine.close_review, ReviewState("ended"))
+        == "This partnership has ended and cannot go back to active."
+    )
     assert refused(machine.close_review, ReviewState("active")) == "There is no open ending review to close."
 
 
-@pytest.mark.parametrize("current, new", [("open", "discussed"), ("discussed", "repaired"),
-                                          ("discussed", "open"), ("repaired", "discussed")])
+@pytest.mark.parametrize(
+    "current, new", [("open", "discussed"), ("discussed", "repaired"), ("discussed", "open"), ("repaired", "discussed")]
+)
 def test_rupture_steps_allowed(current, new):
     transitions.check(current, new)
 
 
-@pytest.mark.parametrize("current, new, words", [
-    ("open", "repaired", "mark this entry discussed before marking it repaired"),
-    ("repaired", "open", "goes back to discussed first"),
-    ("open", "open", "already marked open"),
-    ("open", "gone", "Please choose open, discussed or repaired."),
-])
+@pytest.mark.parametrize(
+    "current, new, words",
+    [
+        ("open", "repaired", "mark this entry discussed before marking it repaired"),
+        ("repaired", "open", "goes back to discussed first"),
+        ("open", "open", "already marked open"),
+        ("open", "gone", "Please choose open, discussed or repaired."),
+    ],
+)
 def test_rupture_steps_refused(current, new, words):
     assert words in refused(transitions.check, current, new)
 

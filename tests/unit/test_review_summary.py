@@ -32,12 +32,22 @@ def test_means_of_first_and_last_three_per_party():
     assert index.change("therapist") == pytest.approx(0.0)
     assert not index.overlaps("patient")
     assert [c.name for c in first_against_last(ratings)][1:] == [
-        "Mutuality", "Collaboration", "Responsiveness", "Feedback", "Rupture repair", "Termination readiness"]
+        "Mutuality",
+        "Collaboration",
+        "Responsiveness",
+        "Feedback",
+        "Rupture repair",
+        "Termination readiness",
+    ]
 
 
 def test_nothing_felt_off_is_skipped_not_counted_as_zero():
-    ratings = [rating(1, "patient", 6, rupture_repair=None), rating(2, "patient", 6, rupture_repair=8),
-               rating(3, "patient", 6, rupture_repair=None), rating(4, "patient", 6, rupture_repair=4)]
+    ratings = [
+        rating(1, "patient", 6, rupture_repair=None),
+        rating(2, "patient", 6, rupture_repair=8),
+        rating(3, "patient", 6, rupture_repair=None),
+        rating(4, "patient", 6, rupture_repair=4),
+    ]
     repair = by_name(first_against_last(ratings))["Rupture repair"]
     assert repair.first["patient"].sessions == (2, 4) and repair.first["patient"].mean == pytest.approx(6.0)
 

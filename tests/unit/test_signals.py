@@ -31,7 +31,7 @@ from partnertrack.insights.signals import (
 )
 from partnertrack.insights.wording import describe
 from partnertrack.ratings.factors import INDEX_KEYS
-from tests.unit.series import rate
+from tests.factories import rate
 
 
 def run(levels: list[int], rater: str = "patient") -> list[RatingData]:
@@ -52,8 +52,7 @@ def test_trend_needs_two_points(points):
     assert trend(points) == Trend(0.0, NOT_ENOUGH_DATA, len(points))
 
 
-@pytest.mark.parametrize("step, label", [(0.25, "stable"), (-0.25, "stable"),
-                                         (0.3, "improving"), (-0.3, "declining")])
+@pytest.mark.parametrize("step, label", [(0.25, "stable"), (-0.25, "stable"), (0.3, "improving"), (-0.3, "declining")])
 def test_trend_labels_at_and_beyond_the_threshold(step, label):
     # y = 5 + step * (x - 1): the least-squares slope is exactly ``step``; "more than
     # 0.25" means 0.25 itself is stable
@@ -75,8 +74,7 @@ def test_trend_x_is_the_session_number():
 
 def slow_decline() -> list[RatingData]:
     """Indices 8.0, 7.6, 7.2, 6.8, 6.4, 6.0: one factor at a time steps down by 2."""
-    scores = [(8, 8, 8, 8, 8), (8, 8, 8, 8, 6), (8, 8, 8, 6, 6),
-              (8, 8, 6, 6, 6), (8, 6, 6, 6, 6), (6, 6, 6, 6, 6)]
+    scores = [(8, 8, 8, 8, 8), (8, 8, 8, 8, 6), (8, 8, 8, 6, 6), (8, 8, 6, 6, 6), (8, 6, 6, 6, 6), (6, 6, 6, 6, 6)]
     return [rate(n, **dict(zip(INDEX_KEYS, s))) for n, s in enumerate(scores, start=1)]
 
 
@@ -160,8 +158,7 @@ def test_v_shape_is_a_rupture_then_a_repair():
 
 def test_repair_counts_an_index_exactly_half_a_point_below_baseline():
     # session 8: scores 6,7,6,7 and "nothing felt off" -> 26/4 = 6.5 = 7 - 0.5 -> repaired
-    ratings = run([7] * 6 + [5]) + [rate(8, level=6, collaboration=7, feedback=7,
-                                          rupture_repair=None)]
+    ratings = run([7] * 6 + [5]) + [rate(8, level=6, collaboration=7, feedback=7, rupture_repair=None)]
     (rupture,) = find_ruptures(ratings)
     assert (rupture.repaired_at, rupture.sessions_to_repair) == (8, 1)
 
@@ -224,9 +221,11 @@ def test_each_party_is_judged_against_their_own_ratings():
 def test_gaps_only_where_both_rated():
     # session 1: therapist 9 vs patient 5 on responsiveness (+4), 4 vs 7 on feedback (-3),
     # 9 vs 7 on mutuality (+2, not notable). Session 2: the patient's rating is not visible.
-    ratings = [rate(1, level=7, responsiveness=5),
-               rate(1, "therapist", level=7, responsiveness=9, feedback=4, mutuality=9),
-               rate(2, "therapist", level=1)]
+    ratings = [
+        rate(1, level=7, responsiveness=5),
+        rate(1, "therapist", level=7, responsiveness=9, feedback=4, mutuality=9),
+        rate(2, "therapist", level=1),
+    ]
     assert notable_gaps(ratings) == (Gap(1, "responsiveness", 9, 5, 4), Gap(1, "feedback", 4, 7, -3))
     assert largest_gap(ratings) == Gap(1, "responsiveness", 9, 5, 4)
 
@@ -234,9 +233,13 @@ def test_gaps_only_where_both_rated():
 def test_largest_gap_is_from_the_latest_session_both_rated():
     # session 1 has a gap of 6, session 2 (latest both rated) gaps of 2 on mutuality and
     # collaboration: the tie goes to mutuality, listed first; session 3 is the patient's only
-    ratings = [rate(1, level=2), rate(1, "therapist", level=8),
-               rate(2, level=5), rate(2, "therapist", level=5, mutuality=7, collaboration=7),
-               rate(3, level=1)]
+    ratings = [
+        rate(1, level=2),
+        rate(1, "therapist", level=8),
+        rate(2, level=5),
+        rate(2, "therapist", level=5, mutuality=7, collaboration=7),
+        rate(3, level=1),
+    ]
     assert largest_gap(ratings) == Gap(2, "mutuality", 7, 5, 2)
     assert largest_gap([rate(1), rate(1, "therapist")]) is None  # agreement on everything
     assert largest_gap([rate(1)]) is None
@@ -274,16 +277,23 @@ def test_forms_owed_relative_to_a_fixed_today():
 
 
 def test_thresholds_from_mapping_reads_signal_keys():
-    config = {"SIGNAL_GAP": 4, "SIGNAL_TREND_SLOPE": "0.5", "SIGNAL_READY_SCORE": "8",
-              "SIGNAL_RUPTURE_FIXED_DROP": 2, "GAP": 1, "SECRET_KEY": "x"}
+    config = {
+        "SIGNAL_GAP": 4,
+        "SIGNAL_TREND_SLOPE": "0.5",
+        "SIGNAL_READY_SCORE": "8",
+        "SIGNAL_RUPTURE_FIXED_DROP": 2,
+        "GAP": 1,
+        "SECRET_KEY": "x",
+    }
     t = Thresholds.from_mapping(config)
     assert (t.gap, t.trend_slope, t.ready_score, t.rupture_fixed_drop) == (4, 0.5, 8, 2.0)
     assert isinstance(t.ready_score, int) and isinstance(t.rupture_fixed_drop, float)
     assert t.repair_within == 0.5 and Thresholds.from_mapping({}) == Thresholds()
 
 
-@pytest.mark.parametrize("config", [{"SIGNAL_GAP": "2.5"}, {"SIGNAL_GAP": True},
-                                    {"SIGNAL_GAP": -1}, {"SIGNAL_TREND_SESSIONS": 1}])
+@pytest.mark.parametrize(
+    "config", [{"SIGNAL_GAP": "2.5"}, {"SIGNAL_GAP": True}, {"SIGNAL_GAP": -1}, {"SIGNAL_TREND_SESSIONS": 1}]
+)
 def test_thresholds_refuse_bad_values(config):
     with pytest.raises(ValueError):
         Thresholds.from_mapping(config)
@@ -316,8 +326,7 @@ def test_needs_attention_orders_the_caseload():
     rupture = _signals(run([7] * 6 + [5]))
     declining = _signals(slow_decline())
     owed = _signals(run([7, 7]), [SessionStatus(3, datetime.date(2024, 12, 1), frozenset())])
-    ready = _signals([rate(n, role, termination_readiness=8) for n in (1, 2)
-                      for role in ("patient", "therapist")])
+    ready = _signals([rate(n, role, termination_readiness=8) for n in (1, 2) for role in ("patient", "therapist")])
     calm = _signals(run([7, 7]))
     order = sorted([calm, ready, owed, declining, rupture], key=needs_attention_score)
     assert order == [rupture, declining, owed, ready, calm]
@@ -333,15 +342,15 @@ def test_party_words_per_viewer():
 def test_describe_speaks_to_each_viewer():
     # the V shape of test_v_shape..., with session 9 at (7+7+5+7+7)/5 = 6.6, still >= 6.5;
     # the therapist's ratings of 8 and 9 are visible; in 9 responsiveness is 9 vs 5
-    patient = run([7] * 6) + [rate(7, level=5, feedback=6), rate(8, level=6),
-                              rate(9, level=7, responsiveness=5)]
+    patient = run([7] * 6) + [rate(7, level=5, feedback=6), rate(8, level=6), rate(9, level=7, responsiveness=5)]
     therapist = [rate(8, "therapist"), rate(9, "therapist", responsiveness=9, rupture_repair=None)]
     signals = _signals(patient + therapist)
     for_patient = describe(signals, "patient")
-    assert for_patient[0] == ("Possible rupture at session 7 in your ratings (alliance index 5.2, "
-                              "1.8 below the usual 7.0). Repaired after 2 sessions.")
-    assert ("Largest gap in session 9: responsiveness, your therapist 9, you 5 — worth talking "
-            "about.") in for_patient
+    assert for_patient[0] == (
+        "Possible rupture at session 7 in your ratings (alliance index 5.2, "
+        "1.8 below the usual 7.0). Repaired after 2 sessions."
+    )
+    assert ("Largest gap in session 9: responsiveness, your therapist 9, you 5 — worth talking about.") in for_patient
     for_therapist = describe(signals, "therapist")
     assert for_therapist[0].startswith("Possible rupture at session 7 in your client's ratings")
     assert "Largest gap in session 9: responsiveness, you 9, your client 5 — worth talking about." in for_therapist
@@ -352,9 +361,11 @@ def test_describe_open_strong_rupture_forms_owed_and_readiness():
     # threshold 1.0; drop (8+9+8)/3 - 6 = 2.33 > 2 x 1.0 -> strong, and never repaired.
     # Both rated readiness 8 in sessions 1 and 2, the last two both rated.
     ratings = [rate(n, role, termination_readiness=8) for n in (1, 2) for role in ("patient", "therapist")]
-    signals = analyse(ratings + run([8, 9, 8, 9, 8, 6])[2:],
-                      [SessionStatus(7, datetime.date(2025, 1, 1), frozenset({"patient"}))],
-                      datetime.date(2025, 2, 1))
+    signals = analyse(
+        ratings + run([8, 9, 8, 9, 8, 6])[2:],
+        [SessionStatus(7, datetime.date(2025, 1, 1), frozenset({"patient"}))],
+        datetime.date(2025, 2, 1),
+    )
     lines = describe(signals, "therapist")
     assert lines[0].startswith("Possible rupture at session 6 in your client's ratings — strong (")
     assert lines[0].endswith("Not yet repaired — worth talking about together.")
@@ -364,13 +375,11 @@ def test_describe_open_strong_rupture_forms_owed_and_readiness():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 10), st.one_of(st.none(), st.integers(0, 10))),
-                min_size=1, max_size=30))
+@given(st.lists(st.tuples(st.integers(0, 10), st.one_of(st.none(), st.integers(0, 10))), min_size=1, max_size=30))
 def test_rupture_invariants_on_any_series(levels):
     # whatever the series: one dip at a time, repairs after the rupture, absorbed
     # sessions inside the dip, and the counts add up
-    ratings = [rate(n, level=level, rupture_repair=repair)
-               for n, (level, repair) in enumerate(levels, start=1)]
+    ratings = [rate(n, level=level, rupture_repair=repair) for n, (level, repair) in enumerate(levels, start=1)]
     ruptures = find_ruptures(ratings)
     open_until = 0
     for r in ruptures:

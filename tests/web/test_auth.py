@@ -4,7 +4,7 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.models import User
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 GOOD = {"name": "Dr New", "email": "new@example.org", "password": "a long passphrase", "confirm": "a long passphrase"}
 
@@ -92,9 +92,13 @@ def test_login_follows_a_safe_next(client, world):
     assert response.headers["Location"] == "/partnerships/1/"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_login_refuses_an_open_redirect(client, world, target):
-    response = client.post("/login", query_string={"next": target}, data={"email": "tara@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "tara@example.org", "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 

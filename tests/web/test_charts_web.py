@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import rating_form
+from tests.factories import rating_form
 
 CHARTS = ["alliance", "factors", "gaps", "readiness", "goals"]
 DAY = date.today() - timedelta(days=2)
@@ -73,12 +73,21 @@ def test_unrevealed_partner_rating_never_reaches_a_chart(client, world, auth, na
     page_before = client.get(f"/partnerships/{world.partnership}/").text
     auth.logout()
     auth.login("tara@example.org")
-    rate(client, world, mutuality=0, collaboration=0, responsiveness=0, feedback=0, rupture_repair=0,
-         termination_readiness=10)
+    rate(
+        client,
+        world,
+        mutuality=0,
+        collaboration=0,
+        responsiveness=0,
+        feedback=0,
+        rupture_repair=0,
+        termination_readiness=10,
+    )
     auth.logout()
     auth.login("pat@example.org")
     assert client.get(chart_url(world, name)).headers["ETag"] == before
     page_after = client.get(f"/partnerships/{world.partnership}/").text
+
     # Chart summaries and tables must not move; the page may only add that a form is owed.
     def insights(page):
         return page.split('id="charts-title"')[1].split('id="sessions-title"')[0]
@@ -86,8 +95,15 @@ def test_unrevealed_partner_rating_never_reaches_a_chart(client, world, auth, na
     assert insights(page_after) == insights(page_before)
 
 
-@pytest.mark.parametrize("url", ["/partnerships/{id}/charts/nope.svg", "/partnerships/{id}/charts/alliance.gif",
-                                 "/partnerships/{id}/charts/alliance.svg.png", "/caseload.jpg"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/partnerships/{id}/charts/nope.svg",
+        "/partnerships/{id}/charts/alliance.gif",
+        "/partnerships/{id}/charts/alliance.svg.png",
+        "/caseload.jpg",
+    ],
+)
 def test_unknown_chart_or_format_is_404(client, world, auth, url):
     auth.login("tara@example.org")
     assert client.get(url.format(id=world.partnership)).status_code == 404
@@ -136,7 +152,7 @@ def test_demo_flags_the_rupture_as_repaired_and_dashboard_orders_by_need(app, ru
     # Give the demo therapist a second partnership whose patient has just dropped sharply.
     from partnertrack.extensions import db
     from partnertrack.models import User
-    from tests.conftest import add_partnership, add_user
+    from tests.factories import add_partnership, add_user
 
     with app.app_context():
         therapist = db.session.scalar(db.select(User.id).where(User.email == email))
@@ -145,9 +161,17 @@ def test_demo_flags_the_rupture_as_repaired_and_dashboard_orders_by_need(app, ru
     client.post("/logout")
     auth.login("riley@example.org")
     for weeks, score in [(5, 8), (4, 8), (3, 8), (2, 8), (1, 2)]:
-        client.post("/partnerships/4/rate", data=rating_form(
-            date.today() - timedelta(days=7 * weeks), mutuality=score, collaboration=score, responsiveness=score,
-            feedback=score, rupture_repair=score))
+        client.post(
+            "/partnerships/4/rate",
+            data=rating_form(
+                date.today() - timedelta(days=7 * weeks),
+                mutuality=score,
+                collaboration=score,
+                responsiveness=score,
+                feedback=score,
+                rupture_repair=score,
+            ),
+        )
     client.post("/logout")
     auth.login(email, password)
     for weeks, score in [(5, 8), (4, 8), (3, 8), (2, 8), (1, 8)]:

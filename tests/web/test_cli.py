@@ -42,7 +42,9 @@ def test_user_create_adds_a_therapist(app, runner):
 
 
 def test_user_create_refuses_a_taken_email_or_short_password(app, runner, world):
-    taken = runner.invoke(args=["user", "create", "--name", "X", "--email", "tara@example.org", "--password", "long enough pw"])
+    taken = runner.invoke(
+        args=["user", "create", "--name", "X", "--email", "tara@example.org", "--password", "long enough pw"]
+    )
     assert taken.exit_code != 0 and "already exists" in taken.output
     short = runner.invoke(args=["user", "create", "--name", "X", "--email", "x@example.org", "--password", "short"])
     assert short.exit_code != 0 and "at least 10" in short.output

@@ -13,15 +13,7 @@ from partnertrack.models import Rating, TherapySession
 from partnertrack.ratings.factors import alliance_index
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry
-from tests.conftest import rating_form
-from tests.web.together_helpers import (
-    PATIENT,
-    THERAPIST,
-    TODAY,
-    YESTERDAY,
-    flat,
-    store_ratings,
-)
+from tests.factories import PATIENT, THERAPIST, TODAY, YESTERDAY, flat, rating_form, store_ratings
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "export.schema.json").read_text())
 OLD = TODAY - timedelta(days=20)  # revealed: both rate it
@@ -48,11 +40,16 @@ def busy(app, client, world, auth):
     client.post(f"/partnerships/{pid}/goals/{gid}/reword", data={f"goal-{gid}-text": "Sleep seven hours"})
     for day in (OLD, LAPSED, YESTERDAY):
         concern = {"raise_concern": "y", "concern_text": "Rushed ending."} if day == YESTERDAY else {}
-        client.post(f"/partnerships/{pid}/rate",
-                    data=rating_form(day, comment=f"patient on {day}", **{f"goal_{gid}": 4}, **concern))
+        client.post(
+            f"/partnerships/{pid}/rate",
+            data=rating_form(day, comment=f"patient on {day}", **{f"goal_{gid}": 4}, **concern),
+        )
     auth.logout()
     auth.login(THERAPIST)
-    client.post(f"/partnerships/{pid}/rate", data=rating_form(OLD, mutuality=9, comment="therapist on old", **{f"goal_{gid}": 5}))
+    client.post(
+        f"/partnerships/{pid}/rate",
+        data=rating_form(OLD, mutuality=9, comment="therapist on old", **{f"goal_{gid}": 5}),
+    )
     with app.app_context():
         eid = db.session.scalar(db.select(RuptureEntry.id))
     client.post(f"/partnerships/{pid}/ruptures/{eid}/status", data={"status": "discussed", "status_note": "Talked."})
@@ -65,8 +62,13 @@ def test_export_matches_the_database(app, client, world, auth, busy):
     document = export(client, world)  # the therapist's view
     assert document["format"] == "partnertrack-partnership-export" and document["version"] == 1
     assert document["viewer_role"] == "therapist"
-    assert document["partnership"] == {"id": world.partnership, "status": "ending", "started_on": world.started_on.isoformat(),
-                                       "patient_name": "Pat", "therapist_name": "Dr Tara Therapist"}
+    assert document["partnership"] == {
+        "id": world.partnership,
+        "status": "ending",
+        "started_on": world.started_on.isoformat(),
+        "patient_name": "Pat",
+        "therapist_name": "Dr Tara Therapist",
+    }
     with app.app_context():
         sessions = db.session.scalars(db.select(TherapySession).order_by(TherapySession.date)).all()
         assert [s["date"] for s in document["sessions"]] == [s.date.isoformat() for s in sessions]
@@ -77,26 +79,49 @@ def test_export_matches_the_database(app, client, world, auth, busy):
                 row = stored[(session["date"], rating["rater"])]
                 assert rating["scores"] == row.scores and rating["comment"] == row.comment
                 assert rating["alliance_index"] == pytest.approx(alliance_index(row.scores))
-                progress = db.session.execute(db.select(GoalProgress.goal_id, GoalProgress.progress)
-                                              .where(GoalProgress.rating_id == row.id)).all()
+                progress = db.session.execute(
+                    db.select(GoalProgress.goal_id, GoalProgress.progress).where(GoalProgress.rating_id == row.id)
+                ).all()
                 assert [(p["goal_id"], p["progress"]) for p in rating["goal_progress"]] == [tuple(p) for p in progress]
         goal = db.session.get(Goal, busy)
-        assert document["goals"] == [{
-            "id": goal.id, "text": "Sleep seven hours", "status": "active", "created_by": "patient",
-            "created_at": document["goals"][0]["created_at"],
-            "revisions": [
-                {"action": "created", "text": "Sleep better", "status": "active", "changed_by": "patient",
-                 "changed_at": document["goals"][0]["revisions"][0]["changed_at"]},
-                {"action": "reworded", "text": "Sleep seven hours", "status": "active", "changed_by": "patient",
-                 "changed_at": document["goals"][0]["revisions"][1]["changed_at"]},
-            ],
-        }]
+        assert document["goals"] == [
+            {
+                "id": goal.id,
+                "text": "Sleep seven hours",
+                "status": "active",
+                "created_by": "patient",
+                "created_at": document["goals"][0]["created_at"],
+                "revisions": [
+                    {
+                        "action": "created",
+                        "text": "Sleep better",
+                        "status": "active",
+                        "changed_by": "patient",
+                        "changed_at": document["goals"][0]["revisions"][0]["changed_at"],
+                    },
+                    {
+                        "action": "reworded",
+                        "text": "Sleep seven hours",
+                        "status": "active",
+                        "changed_by": "patient",
+                        "changed_at": document["goals"][0]["revisions"][1]["changed_at"],
+                    },
+                ],
+            }
+        ]
         entry = db.session.scalar(db.select(RuptureEntry))
         [rupture] = document["ruptures"]
-        assert (rupture["id"], rupture["source"], rupture["party"], rupture["status"], rupture["session_number"],
-                rupture["detail"]) == (entry.id, "concern", "patient", "discussed", 3, "Rushed ending.")
+        assert (
+            rupture["id"],
+            rupture["source"],
+            rupture["party"],
+            rupture["status"],
+            rupture["session_number"],
+            rupture["detail"],
+        ) == (entry.id, "concern", "patient", "discussed", 3, "Rushed ending.")
         assert [(n["author"], n["text"], n["status_from"], n["status_to"]) for n in rupture["notes"]] == [
-            ("therapist", "Talked.", "open", "discussed")]
+            ("therapist", "Talked.", "open", "discussed")
+        ]
         review = db.session.scalar(db.select(Review))
         assert document["review"]["status"] == review.status == "open"
         assert document["review"]["opened_by"] == "therapist"
@@ -110,16 +135,22 @@ def test_export_respects_the_reveal_rule(app, client, world, auth, busy):
     by_date = lambda doc: {s["date"]: sorted(r["rater"] for r in s["ratings"]) for s in doc["sessions"]}  # noqa: E731
     therapist_view = export(client, world)
     # OLD: both rated. LAPSED: only the patient, but 10 days ago, so revealed. YESTERDAY: blind.
-    assert by_date(therapist_view) == {OLD.isoformat(): ["patient", "therapist"], LAPSED.isoformat(): ["patient"],
-                                       YESTERDAY.isoformat(): []}
+    assert by_date(therapist_view) == {
+        OLD.isoformat(): ["patient", "therapist"],
+        LAPSED.isoformat(): ["patient"],
+        YESTERDAY.isoformat(): [],
+    }
     blind = therapist_view["sessions"][2]
     assert blind["revealed"] is False and blind["rated_by"] == ["patient"]
     assert "patient on " + YESTERDAY.isoformat() not in json.dumps(therapist_view)
     auth.logout()
     auth.login(PATIENT)
     patient_view = export(client, world)
-    assert by_date(patient_view) == {OLD.isoformat(): ["patient", "therapist"], LAPSED.isoformat(): ["patient"],
-                                     YESTERDAY.isoformat(): ["patient"]}
+    assert by_date(patient_view) == {
+        OLD.isoformat(): ["patient", "therapist"],
+        LAPSED.isoformat(): ["patient"],
+        YESTERDAY.isoformat(): ["patient"],
+    }
     own = patient_view["sessions"][2]["ratings"][0]
     assert own["comment"] == f"patient on {YESTERDAY}" and own["goal_progress"] == [{"goal_id": busy, "progress": 4}]
     # The concern is not blind: it was raised openly, so the therapist's export has it (above) as well.
@@ -141,9 +172,14 @@ def test_export_is_for_members_only(client, world, auth):
 
 def test_signal_entries_are_in_the_export(app, client, world, auth):
     days = [TODAY - timedelta(days=7 * k + 8) for k in range(5, -1, -1)]
-    store_ratings(app, world.partnership, [(d, r, flat(v)) for d, v in zip(days, [7, 7, 7, 7, 3, 7])
-                                           for r in ("patient", "therapist")])
+    store_ratings(
+        app,
+        world.partnership,
+        [(d, r, flat(v)) for d, v in zip(days, [7, 7, 7, 7, 3, 7]) for r in ("patient", "therapist")],
+    )
     auth.login(THERAPIST)
     ruptures = export(client, world)["ruptures"]
-    assert [(r["source"], r["party"], r["session_number"], r["recovered_session_number"], r["sessions_to_recover"])
-            for r in ruptures] == [("signal", "patient", 5, 6, 1), ("signal", "therapist", 5, 6, 1)]
+    assert [
+        (r["source"], r["party"], r["session_number"], r["recovered_session_number"], r["sessions_to_recover"])
+        for r in ruptures
+    ] == [("signal", "patient", 5, 6, 1), ("signal", "therapist", 5, 6, 1)]

@@ -8,15 +8,8 @@ from partnertrack.extensions import db
 from partnertrack.goals.models import Goal, GoalProgress, GoalRevision
 from partnertrack.insights.service import goal_series
 from partnertrack.models import Partnership, Rating
-from tests.conftest import rating_form
-from tests.web.together_helpers import (
-    PATIENT,
-    THERAPIST,
-    YESTERDAY,
-    count,
-    set_status,
-    text_of,
-)
+from tests.factories import PATIENT, THERAPIST, YESTERDAY, rating_form, set_status
+from tests.helpers import count, text_of
 
 
 def goals_url(world, tail=""):
@@ -31,8 +24,12 @@ def add_goal(client, world, text):
 
 def revisions(app, goal_id):
     with app.app_context():
-        return [(r.action, r.text, r.status, r.changed_by) for r in db.session.scalars(
-            db.select(GoalRevision).where(GoalRevision.goal_id == goal_id).order_by(GoalRevision.id))]
+        return [
+            (r.action, r.text, r.status, r.changed_by)
+            for r in db.session.scalars(
+                db.select(GoalRevision).where(GoalRevision.goal_id == goal_id).order_by(GoalRevision.id)
+            )
+        ]
 
 
 def goal_row(app, goal_id):
@@ -59,7 +56,12 @@ def test_every_change_is_kept_as_a_revision_and_shown(app, client, world, auth):
     gid = add_goal(client, world, "Go out once a week")
     auth.logout()
     auth.login(THERAPIST)
-    assert client.post(goals_url(world, f"{gid}/reword"), data={f"goal-{gid}-text": "Meet a friend once a week"}).status_code == 302
+    assert (
+        client.post(
+            goals_url(world, f"{gid}/reword"), data={f"goal-{gid}-text": "Meet a friend once a week"}
+        ).status_code
+        == 302
+    )
     assert client.post(goals_url(world, f"{gid}/status"), data={"status": "achieved"}).status_code == 302
     auth.logout()
     auth.login(PATIENT)
@@ -73,7 +75,7 @@ def test_every_change_is_kept_as_a_revision_and_shown(app, client, world, auth):
         ("dropped", "Meet a friend once a week", "dropped", "patient"),
     ]
     page = text_of(client.get(goals_url(world)))
-    history = page[page.index("History"):]
+    history = page[page.index("History") :]
     expected = [
         "You set the goal “Go out once a week”.",
         "Your therapist reworded it from “Go out once a week” to “Meet a friend once a week”.",
@@ -85,11 +87,14 @@ def test_every_change_is_kept_as_a_revision_and_shown(app, client, world, auth):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "Please write the goal."),
-    ("   ", "Please write the goal."),
-    ("x" * 301, "Please keep the goal to 300 characters or fewer."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Please write the goal."),
+        ("   ", "Please write the goal."),
+        ("x" * 301, "Please keep the goal to 300 characters or fewer."),
+    ],
+)
 def test_bad_goal_text_is_refused_beside_the_field(app, client, world, auth, text, message):
     auth.login(PATIENT)
     response = client.post(goals_url(world), data={"text": text})
@@ -105,11 +110,14 @@ def test_300_characters_is_allowed(app, client, world, auth):
     assert goal_row(app, gid) == ("y" * 300, "active")
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "Please write the goal."),
-    ("z" * 301, "Please keep the goal to 300 characters or fewer."),
-    ("Go out once a week", "The new wording is the same as the current one."),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "Please write the goal."),
+        ("z" * 301, "Please keep the goal to 300 characters or fewer."),
+        ("Go out once a week", "The new wording is the same as the current one."),
+    ],
+)
 def test_bad_rewording_changes_nothing(app, client, world, auth, text, message):
     auth.login(PATIENT)
     gid = add_goal(client, world, "Go out once a week")
@@ -120,12 +128,15 @@ def test_bad_rewording_changes_nothing(app, client, world, auth, text, message):
     assert len(revisions(app, gid)) == 1
 
 
-@pytest.mark.parametrize("first, second, message", [
-    ("achieved", "achieved", "This goal is already achieved."),
-    ("dropped", "achieved", "This goal is dropped. Set it active again before marking it achieved."),
-    (None, "active", "This goal is already active."),
-    (None, "finished", "Please choose achieved, dropped or active."),
-])
+@pytest.mark.parametrize(
+    "first, second, message",
+    [
+        ("achieved", "achieved", "This goal is already achieved."),
+        ("dropped", "achieved", "This goal is dropped. Set it active again before marking it achieved."),
+        (None, "active", "This goal is already active."),
+        (None, "finished", "Please choose achieved, dropped or active."),
+    ],
+)
 def test_status_changes_that_are_not_allowed(app, client, world, auth, first, second, message):
     auth.login(THERAPIST)
     gid = add_goal(client, world, "Name feelings when they come up")
@@ -165,9 +176,11 @@ def test_ended_partnership_refuses_goal_changes(app, client, world, auth):
     auth.login(PATIENT)
     gid = add_goal(client, world, "Keep a diary")
     set_status(app, world.partnership, "ended")
-    for url, data in [(goals_url(world), {"text": "Another"}),
-                      (goals_url(world, f"{gid}/reword"), {f"goal-{gid}-text": "Changed"}),
-                      (goals_url(world, f"{gid}/status"), {"status": "achieved"})]:
+    for url, data in [
+        (goals_url(world), {"text": "Another"}),
+        (goals_url(world, f"{gid}/reword"), {f"goal-{gid}-text": "Changed"}),
+        (goals_url(world, f"{gid}/status"), {"status": "achieved"}),
+    ]:
         response = client.post(url, data=data, follow_redirects=True)
         assert "This partnership has ended, so nothing here can change." in text_of(response)
     assert goal_row(app, gid) == ("Keep a diary", "active") and count(app, Goal) == 1
@@ -209,8 +222,11 @@ def test_progress_is_stored_with_the_rating_and_can_be_changed(app, client, worl
     url = f"/partnerships/{world.partnership}/rate"
     assert client.post(url, data=rating_form(YESTERDAY, **{f"goal_{a}": 4, f"goal_{b}": ""})).status_code == 302
     with app.app_context():
-        rows = db.session.execute(db.select(GoalProgress.goal_id, GoalProgress.progress, Rating.rater)
-                                  .join(Rating, GoalProgress.rating_id == Rating.id)).all()
+        rows = db.session.execute(
+            db.select(GoalProgress.goal_id, GoalProgress.progress, Rating.rater).join(
+                Rating, GoalProgress.rating_id == Rating.id
+            )
+        ).all()
     assert [tuple(r) for r in rows] == [(a, 4, "patient")]
     # Coming back to change the rating shows the answer and lets it change or clear.
     page = client.get(f"{url}?date={YESTERDAY.isoformat()}").text
@@ -224,7 +240,9 @@ def test_progress_is_stored_with_the_rating_and_can_be_changed(app, client, worl
 def test_bad_progress_stores_nothing(app, client, world, auth, value):
     auth.login(PATIENT)
     gid = add_goal(client, world, "Sleep better")
-    response = client.post(f"/partnerships/{world.partnership}/rate", data=rating_form(YESTERDAY, **{f"goal_{gid}": value}))
+    response = client.post(
+        f"/partnerships/{world.partnership}/rate", data=rating_form(YESTERDAY, **{f"goal_{gid}": value})
+    )
     assert response.status_code == 422
     assert "Progress on goal 1: choose a whole number from 0 to 10." in text_of(response)
     assert count(app, Rating) == 0 and count(app, GoalProgress) == 0
@@ -246,7 +264,9 @@ def test_goal_series_follows_the_reveal_rule(app, client, world, auth):
 
     def series(role):
         with app.app_context():
-            return [(g.title, list(g.points)) for g in goal_series(db.session.get(Partnership, world.partnership), role)]
+            return [
+                (g.title, list(g.points)) for g in goal_series(db.session.get(Partnership, world.partnership), role)
+            ]
 
     assert series("patient") == [("Sleep better", [(1, "patient", 6)])]
     assert series("therapist") == [("Sleep better", [])]  # blind until the therapist rates too

@@ -10,7 +10,12 @@ from partnertrack.core.tokens import hash_token
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership, User
 
-NEW_PATIENT = {"name": "Alex Patient", "email": "alex@example.org", "password": "a long passphrase", "confirm": "a long passphrase"}
+NEW_PATIENT = {
+    "name": "Alex Patient",
+    "email": "alex@example.org",
+    "password": "a long passphrase",
+    "confirm": "a long passphrase",
+}
 
 
 def invite_link(client, partnership_id):
@@ -45,12 +50,15 @@ def test_therapist_opens_partnership_and_sees_invite_link(app, client, world, au
         assert db.session.get(Partnership, pid).status == "invited"
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"patient_name": "", "started_on": "2026-01-01"}, "Please enter the patient&#39;s name."),
-    ({"patient_name": "A" * 121, "started_on": "2026-01-01"}, "under 120 characters"),
-    ({"patient_name": "Alex", "started_on": "2999-01-01"}, "cannot be in the future"),
-    ({"patient_name": "Alex", "started_on": "yesterday"}, "Not a valid date value."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"patient_name": "", "started_on": "2026-01-01"}, "Please enter the patient&#39;s name."),
+        ({"patient_name": "A" * 121, "started_on": "2026-01-01"}, "under 120 characters"),
+        ({"patient_name": "Alex", "started_on": "2999-01-01"}, "cannot be in the future"),
+        ({"patient_name": "Alex", "started_on": "yesterday"}, "Not a valid date value."),
+    ],
+)
 def test_new_partnership_bad_input(app, client, world, auth, data, message):
     auth.login("tara@example.org")
     before = count(app, Partnership)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, Rating, TherapySession
-from tests.conftest import PASSWORD, add_user
+from tests.factories import PASSWORD, add_user
 
 MAX_STATEMENTS = 8
 
@@ -36,14 +36,28 @@ def build_caseload(app, patients: int, sessions: int) -> int:
         therapist = add_user("Dr Count", "count@example.org", "therapist")
         for n in range(patients):
             patient = add_user(f"Patient {n}", f"p{n}@example.org", "patient")
-            p = Partnership(therapist_id=therapist, patient_id=patient, patient_name=f"Patient {n}",
-                            started_on=start, status="active")
+            p = Partnership(
+                therapist_id=therapist,
+                patient_id=patient,
+                patient_name=f"Patient {n}",
+                started_on=start,
+                status="active",
+            )
             db.session.add(p)
             for s in range(sessions):
                 session = TherapySession(partnership=p, date=start + timedelta(days=7 * s))
                 for rater in ("patient", "therapist"):
-                    session.ratings.append(Rating(rater=rater, mutuality=6, collaboration=7, responsiveness=5,
-                                                  feedback=6, rupture_repair=None, termination_readiness=3))
+                    session.ratings.append(
+                        Rating(
+                            rater=rater,
+                            mutuality=6,
+                            collaboration=7,
+                            responsiveness=5,
+                            feedback=6,
+                            rupture_repair=None,
+                            termination_readiness=3,
+                        )
+                    )
                 db.session.add(session)
         db.session.commit()
         return db.session.scalar(db.select(Partnership.id).order_by(Partnership.id))

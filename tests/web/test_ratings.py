@@ -8,7 +8,7 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.models import Rating, TherapySession
-from tests.conftest import rating_form
+from tests.factories import rating_form
 
 TODAY = date.today()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -31,8 +31,17 @@ def rate(client, world, **fields):
 def test_form_shows_factors_and_role_statements(client, world, auth):
     auth.login("pat@example.org")
     page = client.get(f"/partnerships/{world.partnership}/rate").text
-    for label in ("Session date", "Mutuality", "Collaboration", "Responsiveness", "Feedback", "Rupture repair",
-                  "Termination readiness", "Comment", "Nothing felt off this session"):
+    for label in (
+        "Session date",
+        "Mutuality",
+        "Collaboration",
+        "Responsiveness",
+        "Feedback",
+        "Rupture repair",
+        "Termination readiness",
+        "Comment",
+        "Nothing felt off this session",
+    ):
         assert label in page
     assert "My therapist fitted the session to me" in page
     assert "once you have both rated" in page
@@ -48,9 +57,21 @@ def test_rating_is_stored(app, client, world, auth):
     auth.login("pat@example.org")
     response = rate(client, world, comment="Felt heard today")
     assert response.status_code == 302
-    assert rating_rows(app) == [(YESTERDAY, "patient", {
-        "mutuality": 7, "collaboration": 6, "responsiveness": 8, "feedback": 7, "rupture_repair": 5,
-        "termination_readiness": 2}, "Felt heard today")]
+    assert rating_rows(app) == [
+        (
+            YESTERDAY,
+            "patient",
+            {
+                "mutuality": 7,
+                "collaboration": 6,
+                "responsiveness": 8,
+                "feedback": 7,
+                "rupture_repair": 5,
+                "termination_readiness": 2,
+            },
+            "Felt heard today",
+        )
+    ]
 
 
 def test_nothing_felt_off_is_stored_as_null(app, client, world, auth):
@@ -122,7 +143,7 @@ def test_rating_revealed_after_reveal_days(app, client, world, auth):
 
 
 def test_reveal_days_are_configurable(new_app):
-    from tests.conftest import add_partnership, add_user
+    from tests.factories import add_partnership, add_user
 
     app = new_app(REVEAL_AFTER_DAYS=1)
     with app.app_context():
@@ -141,7 +162,9 @@ BAD_SCORES = ["11", "-1", "7.5", "abc", "", " ", "1e1", "0x5", "9999999999999999
 
 
 @pytest.mark.parametrize("value", BAD_SCORES)
-@pytest.mark.parametrize("factor, name", [("mutuality", "Mutuality"), ("termination_readiness", "Termination readiness")])
+@pytest.mark.parametrize(
+    "factor, name", [("mutuality", "Mutuality"), ("termination_readiness", "Termination readiness")]
+)
 def test_bad_scores_are_refused_with_a_message(app, client, world, auth, value, factor, name):
     auth.login("pat@example.org")
     response = rate(client, world, **{factor: value})
@@ -179,10 +202,13 @@ def test_bad_input_keeps_what_was_typed(client, world, auth):
     assert 'value="11"' in page and 'value="4"' in page and "keep me" in page
 
 
-@pytest.mark.parametrize("day, message", [
-    (TODAY + timedelta(days=1), "cannot be in the future"),
-    (TODAY - timedelta(days=400), "cannot be before the partnership began"),
-])
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (TODAY + timedelta(days=1), "cannot be in the future"),
+        (TODAY - timedelta(days=400), "cannot be before the partnership began"),
+    ],
+)
 def test_bad_dates_are_refused(app, client, world, auth, day, message):
     auth.login("pat@example.org")
     response = client.post(f"/partnerships/{world.partnership}/rate", data=rating_form(day))
@@ -221,7 +247,7 @@ def test_comment_is_rendered_escaped(client, world, auth):
 
 
 def test_post_without_csrf_token_stores_nothing(new_app):
-    from tests.conftest import add_partnership, add_user
+    from tests.factories import add_partnership, add_user
 
     app = new_app(WTF_CSRF_ENABLED=True)
     with app.app_context():

@@ -10,18 +10,8 @@ from partnertrack.extensions import db
 from partnertrack.goals.models import Goal
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry
-from tests.conftest import rating_form
-from tests.web.together_helpers import (
-    PATIENT,
-    THERAPIST,
-    YESTERDAY,
-    count,
-    flat,
-    status_of,
-    store_ratings,
-    text_of,
-    weekly_dates,
-)
+from tests.factories import PATIENT, THERAPIST, YESTERDAY, flat, rating_form, store_ratings, weekly_dates
+from tests.helpers import count, status_of, text_of
 
 NOTES = {
     "patient": ("I can name what I feel and ask for help.", "Speaking up at work still scares me."),
@@ -48,9 +38,14 @@ def review_row(app):
         r = db.session.scalar(db.select(Review))
         if r is None:
             return None
-        return {"status": r.status, "opened_by": r.opened_by, "patient": (r.notes_of("patient"), r.agreed("patient")),
-                "therapist": (r.notes_of("therapist"), r.agreed("therapist")),
-                "patient_agreed_at": r.patient_agreed_at, "therapist_agreed_at": r.therapist_agreed_at}
+        return {
+            "status": r.status,
+            "opened_by": r.opened_by,
+            "patient": (r.notes_of("patient"), r.agreed("patient")),
+            "therapist": (r.notes_of("therapist"), r.agreed("therapist")),
+            "patient_agreed_at": r.patient_agreed_at,
+            "therapist_agreed_at": r.therapist_agreed_at,
+        }
 
 
 def test_full_ending_flow_for_both_parties_with_withdrawal(app, client, world, auth):
@@ -105,15 +100,22 @@ def test_closing_the_review_goes_back_to_active_and_keeps_the_notes(app, client,
     assert count(app, Review) == 1
 
 
-@pytest.mark.parametrize("setup, post, message", [
-    (["open"], "open", "The ending review is already open."),
-    ([], "patient/agree", "Open the ending review before agreeing to end."),
-    (["open"], "patient/agree", "Please write what progress was made and what was left undone before agreeing to end."),
-    (["open", "notes", "patient/agree"], "patient/agree", "You have already agreed to end."),
-    (["open"], "patient/withdraw", "You have not agreed to end, so there is no agreement to withdraw."),
-    ([], "close", "There is no open ending review to close."),
-    (["open", "notes", "patient/agree"], "patient/notes", "You have agreed to end, so your notes are fixed."),
-])
+@pytest.mark.parametrize(
+    "setup, post, message",
+    [
+        (["open"], "open", "The ending review is already open."),
+        ([], "patient/agree", "Open the ending review before agreeing to end."),
+        (
+            ["open"],
+            "patient/agree",
+            "Please write what progress was made and what was left undone before agreeing to end.",
+        ),
+        (["open", "notes", "patient/agree"], "patient/agree", "You have already agreed to end."),
+        (["open"], "patient/withdraw", "You have not agreed to end, so there is no agreement to withdraw."),
+        ([], "close", "There is no open ending review to close."),
+        (["open", "notes", "patient/agree"], "patient/notes", "You have agreed to end, so your notes are fixed."),
+    ],
+)
 def test_steps_that_are_not_allowed_change_nothing(app, client, world, auth, setup, post, message):
     auth.login(PATIENT)
     for step in setup:
@@ -140,12 +142,15 @@ def ended(app, client, world, auth):
     assert status_of(app, world.partnership) == "ended"
 
 
-@pytest.mark.parametrize("post, message", [
-    ("open", "This partnership has already ended."),
-    ("close", "This partnership has ended and cannot go back to active."),
-    ("therapist/agree", "This partnership has ended, so nothing here can change."),
-    ("therapist/withdraw", "This partnership has ended, so nothing here can change."),
-])
+@pytest.mark.parametrize(
+    "post, message",
+    [
+        ("open", "This partnership has already ended."),
+        ("close", "This partnership has ended and cannot go back to active."),
+        ("therapist/agree", "This partnership has ended, so nothing here can change."),
+        ("therapist/withdraw", "This partnership has ended, so nothing here can change."),
+    ],
+)
 def test_an_ended_partnership_cannot_be_ended_again_or_reopened(app, client, world, auth, post, message):
     ended(app, client, world, auth)
     before = review_row(app)
@@ -186,12 +191,23 @@ def test_a_patient_cannot_act_as_the_therapist(app, client, world, auth):
     assert client.post(url(world, "someone/agree")).status_code == 404
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"progress": "", "left_undone": "Something"}, "progress", "Please write what progress was made."),
-    ({"progress": "Something", "left_undone": "  "}, "left_undone", "Please write what was left undone"),
-    ({"progress": "p" * 2001, "left_undone": "Something"}, "progress", "Please keep “Progress made” to 2,000 characters or fewer."),
-    ({"progress": "Something", "left_undone": "u" * 2001}, "left_undone", "Please keep “What was left undone” to 2,000 characters or fewer."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"progress": "", "left_undone": "Something"}, "progress", "Please write what progress was made."),
+        ({"progress": "Something", "left_undone": "  "}, "left_undone", "Please write what was left undone"),
+        (
+            {"progress": "p" * 2001, "left_undone": "Something"},
+            "progress",
+            "Please keep “Progress made” to 2,000 characters or fewer.",
+        ),
+        (
+            {"progress": "Something", "left_undone": "u" * 2001},
+            "left_undone",
+            "Please keep “What was left undone” to 2,000 characters or fewer.",
+        ),
+    ],
+)
 def test_bad_notes_are_refused_beside_the_field(app, client, world, auth, data, field, message):
     auth.login(PATIENT)
     client.post(url(world, "open"))
@@ -213,8 +229,11 @@ def test_outsiders_get_404(app, client, world, auth):
 def test_review_compares_first_three_sessions_with_the_last_three(app, client, world, auth):
     dates = weekly_dates(6, YESTERDAY - timedelta(days=1))
     values = [4, 5, 6, 8, 8, 9]  # patient: first three mean 5.0, last three 8.3
-    store_ratings(app, world.partnership, [(d, "patient", flat(v)) for d, v in zip(dates, values)]
-                  + [(d, "therapist", flat(6)) for d in dates])
+    store_ratings(
+        app,
+        world.partnership,
+        [(d, "patient", flat(v)) for d, v in zip(dates, values)] + [(d, "therapist", flat(6)) for d in dates],
+    )
     auth.login(THERAPIST)
     page = text_of(client.get(url(world)))
     assert "Factor Pat: first latest change You: first latest change" in page
@@ -231,14 +250,17 @@ def test_review_page_lists_goals_and_ruptures(app, client, world, auth):
     client.post(f"/partnerships/{world.partnership}/goals/{gid}/status", data={"status": "achieved"})
     client.post(f"/partnerships/{world.partnership}/ruptures/new", data={"text": "Felt judged"})
     page = text_of(client.get(url(world)))
-    achieved = page[page.index("Achieved"):page.index("Still open")]
-    assert "Sleep through the night" in achieved and "Call my sister" in page[page.index("Still open"):]
+    achieved = page[page.index("Achieved") : page.index("Still open")]
+    assert "Sleep through the night" in achieved and "Call my sister" in page[page.index("Still open") :]
     assert "Concern raised by you: open." in page
 
 
 def test_the_pdf_opens_and_holds_both_parties_notes_and_the_charts(app, client, world, auth):
-    store_ratings(app, world.partnership, [(d, r, flat(v)) for d, v in zip(weekly_dates(4), [6, 7, 3, 7])
-                                           for r in ("patient", "therapist")])
+    store_ratings(
+        app,
+        world.partnership,
+        [(d, r, flat(v)) for d, v in zip(weekly_dates(4), [6, 7, 3, 7]) for r in ("patient", "therapist")],
+    )
     ended(app, client, world, auth)
     response = client.get(f"/partnerships/{world.partnership}/review.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -257,8 +279,10 @@ def test_the_pdf_opens_and_holds_both_parties_notes_and_the_charts(app, client, 
 def test_pdf_keeps_notes_in_any_script(app, client, world, auth):
     auth.login(PATIENT)
     client.post(url(world, "open"))
-    client.post(url(world, "patient/notes"), data={"progress": "Ich kann „nein“ sagen — Ελληνικά, Русский.",
-                                                    "left_undone": "Ærlighed & <script>"})
+    client.post(
+        url(world, "patient/notes"),
+        data={"progress": "Ich kann „nein“ sagen — Ελληνικά, Русский.", "left_undone": "Ærlighed & <script>"},
+    )
     response = client.get(f"/partnerships/{world.partnership}/review.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
     assert "Ich kann „nein“ sagen — Ελληνικά, Русский." in " ".join(text.split())

@@ -4,18 +4,8 @@ import pytest
 
 from partnertrack.extensions import db
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
-from tests.conftest import rating_form
-from tests.web.together_helpers import (
-    PATIENT,
-    THERAPIST,
-    YESTERDAY,
-    count,
-    flat,
-    set_status,
-    store_ratings,
-    text_of,
-    weekly_dates,
-)
+from tests.factories import PATIENT, THERAPIST, YESTERDAY, flat, rating_form, set_status, store_ratings, weekly_dates
+from tests.helpers import count, text_of
 
 # The patient's alliance index over 7 weekly sessions: steady, a dip at session 5, back by session 7.
 V_SHAPE = [7, 7, 7, 7, 3, 5, 7]
@@ -35,8 +25,10 @@ def store_v_shape(app, world):
 
 def entries(app):
     with app.app_context():
-        return [(e.source, e.party, e.therapy_session.date if e.therapy_session else None, e.status)
-                for e in db.session.scalars(db.select(RuptureEntry).order_by(RuptureEntry.id))]
+        return [
+            (e.source, e.party, e.therapy_session.date if e.therapy_session else None, e.status)
+            for e in db.session.scalars(db.select(RuptureEntry).order_by(RuptureEntry.id))
+        ]
 
 
 def only_entry_id(app):
@@ -46,8 +38,10 @@ def only_entry_id(app):
 
 def notes(app):
     with app.app_context():
-        return [(n.author, n.text, n.status_from, n.status_to) for n in db.session.scalars(
-            db.select(RuptureNote).order_by(RuptureNote.id))]
+        return [
+            (n.author, n.text, n.status_from, n.status_to)
+            for n in db.session.scalars(db.select(RuptureNote).order_by(RuptureNote.id))
+        ]
 
 
 def test_a_v_shaped_series_becomes_one_automatic_entry_with_its_repair(app, client, world, auth):
@@ -114,8 +108,10 @@ def test_over_long_concern_on_the_form_stores_nothing(app, client, world, auth):
     from partnertrack.models import Rating
 
     auth.login(PATIENT)
-    response = client.post(f"/partnerships/{world.partnership}/rate",
-                           data=rating_form(YESTERDAY, raise_concern="y", concern_text="x" * 2001))
+    response = client.post(
+        f"/partnerships/{world.partnership}/rate",
+        data=rating_form(YESTERDAY, raise_concern="y", concern_text="x" * 2001),
+    )
     assert response.status_code == 422
     assert "Please keep your concern to 2,000 characters or fewer." in text_of(response)
     assert entries(app) == [] and count(app, Rating) == 0
@@ -135,12 +131,15 @@ def test_concern_raised_from_the_partnership_page(app, client, world, auth):
     assert "Concern raised by your therapist" in text_of(client.get(log_url(world)))
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"text": ""}, "Please say briefly what felt off."),
-    ({"text": "y" * 2001}, "Please keep your concern to 2,000 characters or fewer."),
-    ({"text": "Fine words", "session": "99999"}, "Please choose one of this partnership’s sessions."),
-    ({"text": "Fine words", "session": "²"}, "Please choose one of this partnership’s sessions."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"text": ""}, "Please say briefly what felt off."),
+        ({"text": "y" * 2001}, "Please keep your concern to 2,000 characters or fewer."),
+        ({"text": "Fine words", "session": "99999"}, "Please choose one of this partnership’s sessions."),
+        ({"text": "Fine words", "session": "²"}, "Please choose one of this partnership’s sessions."),
+    ],
+)
 def test_bad_concerns_are_refused_beside_the_field(app, client, world, auth, data, message):
     auth.login(PATIENT)
     response = client.post(log_url(world, "new"), data=data)
@@ -153,7 +152,12 @@ def test_entry_moves_open_discussed_repaired_with_notes_from_both(app, client, w
     auth.login(PATIENT)
     client.get(log_url(world))
     eid = only_entry_id(app)
-    assert client.post(log_url(world, f"{eid}/notes"), data={"note": "I was upset about the cancelled session."}).status_code == 302
+    assert (
+        client.post(
+            log_url(world, f"{eid}/notes"), data={"note": "I was upset about the cancelled session."}
+        ).status_code
+        == 302
+    )
     auth.logout()
     auth.login(THERAPIST)
     client.post(log_url(world, f"{eid}/status"), data={"status": "discussed", "status_note": "We talked it through."})
@@ -176,13 +180,16 @@ def test_entry_moves_open_discussed_repaired_with_notes_from_both(app, client, w
     assert entries(app)[0][3] == "discussed"
 
 
-@pytest.mark.parametrize("steps, bad, message", [
-    ([], "repaired", "Talk it through first: mark this entry discussed before marking it repaired."),
-    ([], "open", "This entry is already marked open."),
-    (["discussed", "repaired"], "open", "A repaired entry goes back to discussed first, then to open."),
-    (["discussed"], "discussed", "This entry is already marked discussed."),
-    ([], "closed", "Please choose open, discussed or repaired."),
-])
+@pytest.mark.parametrize(
+    "steps, bad, message",
+    [
+        ([], "repaired", "Talk it through first: mark this entry discussed before marking it repaired."),
+        ([], "open", "This entry is already marked open."),
+        (["discussed", "repaired"], "open", "A repaired entry goes back to discussed first, then to open."),
+        (["discussed"], "discussed", "This entry is already marked discussed."),
+        ([], "closed", "Please choose open, discussed or repaired."),
+    ],
+)
 def test_status_changes_that_are_not_allowed_change_nothing(app, client, world, auth, steps, bad, message):
     auth.login(PATIENT)
     client.post(log_url(world, "new"), data={"text": "Something felt off."})
@@ -195,10 +202,13 @@ def test_status_changes_that_are_not_allowed_change_nothing(app, client, world, 
     assert (entries(app), notes(app)) == before
 
 
-@pytest.mark.parametrize("note, message", [
-    ("", "Please write a note."),
-    ("n" * 2001, "Please keep your note to 2,000 characters or fewer."),
-])
+@pytest.mark.parametrize(
+    "note, message",
+    [
+        ("", "Please write a note."),
+        ("n" * 2001, "Please keep your note to 2,000 characters or fewer."),
+    ],
+)
 def test_bad_notes_are_refused(app, client, world, auth, note, message):
     auth.login(PATIENT)
     client.post(log_url(world, "new"), data={"text": "Something felt off."})
@@ -206,7 +216,9 @@ def test_bad_notes_are_refused(app, client, world, auth, note, message):
     response = client.post(log_url(world, f"{eid}/notes"), data={"note": note})
     assert response.status_code == 422 and message in text_of(response)
     assert 'id="note-error"' in response.text
-    response = client.post(log_url(world, f"{eid}/status"), data={"status": "discussed", "status_note": note or "m" * 2001})
+    response = client.post(
+        log_url(world, f"{eid}/status"), data={"status": "discussed", "status_note": note or "m" * 2001}
+    )
     assert response.status_code == 422
     assert notes(app) == [] and entries(app)[0][3] == "open"
 
@@ -231,9 +243,11 @@ def test_ended_partnership_keeps_the_log_readable_and_refuses_changes(app, clien
     client.post(log_url(world, "new"), data={"text": "Something felt off."})
     eid = only_entry_id(app)
     set_status(app, world.partnership, "ended")
-    for url, data in [(log_url(world, "new"), {"text": "Another"}),
-                      (log_url(world, f"{eid}/notes"), {"note": "A note"}),
-                      (log_url(world, f"{eid}/status"), {"status": "discussed"})]:
+    for url, data in [
+        (log_url(world, "new"), {"text": "Another"}),
+        (log_url(world, f"{eid}/notes"), {"note": "A note"}),
+        (log_url(world, f"{eid}/status"), {"status": "discussed"}),
+    ]:
         response = client.post(url, data=data, follow_redirects=True)
         assert "This partnership has ended, so nothing here can change." in text_of(response)
     page = client.get(log_url(world, str(eid)))

@@ -1,14 +1,19 @@
-"""Small helpers shared by the security tests."""
+"""Reading helpers shared by the test levels: what a page says, what the database holds, who is logged in."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import sqlalchemy as sa
+from flask import Flask
 
 from partnertrack.extensions import db
-from tests.conftest import PASSWORD
+from partnertrack.models import Partnership
+from tests.factories import PASSWORD
 
 
-def client_as(app, email: str, password: str = PASSWORD, **environ):
+def client_as(app: Flask, email: str, password: str = PASSWORD, **environ):
     """A fresh test client logged in as ``email`` (``environ`` e.g. REMOTE_ADDR)."""
     client = app.test_client()
     if environ:
@@ -23,7 +28,29 @@ def is_login_redirect(response) -> bool:
     return response.status_code == 302 and response.headers["Location"].split("?")[0].endswith("/login")
 
 
-def audit_rows(app, **where) -> list:
+def text_of(response) -> str:
+    """The page's visible text, tags removed and entities decoded, spaces collapsed."""
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", response.text, flags=re.S)
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body))).strip()
+    return re.sub(r" ([.,:;)])", r"\1", text)  # "session 7 :" from "<a>session 7</a>:" reads "session 7:"
+
+
+def count(app: Flask, model, **where) -> int:
+    """Rows of ``model`` (matching ``where``)."""
+    with app.app_context():
+        query = db.select(db.func.count()).select_from(model)
+        for key, value in where.items():
+            query = query.where(getattr(model, key) == value)
+        return db.session.scalar(query)
+
+
+def status_of(app: Flask, partnership_id: int) -> str:
+    """The partnership's status as stored."""
+    with app.app_context():
+        return db.session.get(Partnership, partnership_id).status
+
+
+def audit_rows(app: Flask, **where) -> list:
     """Audit events matching ``where`` (column=value), oldest first."""
     from partnertrack.core.audit import AuditEvent
 
@@ -36,7 +63,7 @@ def audit_rows(app, **where) -> list:
         return rows
 
 
-def table_snapshot(app, skip: tuple[str, ...] = ("audit_events",)) -> dict[str, list[tuple]]:
+def table_snapshot(app: Flask, skip: tuple[str, ...] = ("audit_events",)) -> dict[str, list[tuple]]:
     """Every row of every table (except ``skip``), to prove that nothing changed."""
     with app.app_context():
         snapshot = {}

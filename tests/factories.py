@@ -1,0 +1,239 @@
+"""Every test data builder, in one place, for every level of the suite.
+
+Unit tests build plain ``RatingData`` series (``rate``); web, db and security tests store
+people, partnerships and ratings (``add_user``, ``add_partnership``, ``make_world``,
+``store_ratings``, ``seed_partnerships``); the browser checks store a small believable site
+through the domain code (``seed_site``); and ``rating_form`` is the post-session form as a
+browser would send it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Flask
+
+from partnertrack.auth.service import create_user
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.goals.service import add_goal
+from partnertrack.insights.signals import RatingData
+from partnertrack.models import Partnership, Rating, TherapySession, User
+from partnertrack.partnerships.service import find_invite, join, open_partnership
+from partnertrack.ratings.factors import FACTOR_KEYS, INDEX_KEYS
+from partnertrack.ratings.service import save_rating
+from partnertrack.ruptures.service import raise_concern
+
+PASSWORD = "correct horse battery"
+THERAPIST_EMAIL = "therapist{}@example.org"
+PATIENT_EMAIL = "patient{}@example.org"
+# The world's therapist and patient log in with these (make_world).
+THERAPIST = "tara@example.org"
+PATIENT = "pat@example.org"
+TODAY = date.today()
+YESTERDAY = TODAY - timedelta(days=1)
+
+
+# --- people and partnerships -------------------------------------------------------------
+
+
+def add_user(name: str, email: str, role: str, password: str = PASSWORD) -> int:
+    """Store a user (the suite's password unless given) and return its id."""
+    user = create_user(name, email, password, role)
+    db.session.commit()
+    return user.id
+
+
+def add_partnership(therapist_id: int, patient_id: int | None, name: str, started_on: date) -> int:
+    """Store an active partnership (or an invited one without a patient) and return its id."""
+    p = Partnership(
+        therapist_id=therapist_id,
+        patient_id=patient_id,
+        patient_name=name,
+        started_on=started_on,
+        status="active" if patient_id else "invited",
+    )
+    db.session.add(p)
+    db.session.commit()
+    return p.id
+
+
+@dataclass
+class World:
+    """Two partnerships and an outsider of each role, for access tests."""
+
+    therapist: int
+    patient: int
+    partnership: int
+    other_therapist: int
+    other_patient: int
+    other_partnership: int
+    started_on: date
+
+
+def make_world(app: Flask) -> World:
+    """Therapist Tara with patient Pat, and therapist Omar with patient Quinn in a separate partnership."""
+    started = date.today() - timedelta(days=90)
+    with app.app_context():
+        t = add_user("Dr Tara Therapist", THERAPIST, Role.THERAPIST)
+        p = add_user("Pat Patient", PATIENT, Role.PATIENT)
+        o = add_user("Dr Omar Other", "omar@example.org", Role.THERAPIST)
+        q = add_user("Quinn Other", "quinn@example.org", Role.PATIENT)
+        pid = add_partnership(t, p, "Pat", started)
+        qid = add_partnership(o, q, "Quinn", started)
+    return World(t, p, pid, o, q, qid, started)
+
+
+def seed_partnerships(app: Flask, count: int, started_on: date | None = None) -> list[int]:
+    """``count`` active partnerships, each with its own therapist and patient; their ids.
+
+    Party i logs in as therapist{i}@example.org / patient{i}@example.org with the suite's password.
+    """
+    started_on = started_on or date.today() - timedelta(days=60)
+    ids = []
+    with app.app_context():
+        for i in range(count):
+            t = add_user(f"Dr Therapist {i}", THERAPIST_EMAIL.format(i), Role.THERAPIST)
+            p = add_user(f"Patient {i}", PATIENT_EMAIL.format(i), Role.PATIENT)
+            ids.append(add_partnership(t, p, f"Patient {i}", started_on))
+        db.session.remove()
+        db.engine.dispose()
+    return ids
+
+
+def set_status(app: Flask, partnership_id: int, status: str) -> None:
+    """Force a partnership's status (for read-only tests that do not need the whole review)."""
+    with app.app_context():
+        db.session.get(Partnership, partnership_id).status = status
+        db.session.commit()
+
+
+# --- ratings -------------------------------------------------------------------------------
+
+
+def rating_form(day: date, **fields) -> dict:
+    """A complete, valid post-session form for ``day``; keyword arguments override fields."""
+    data = {
+        "session_date": day.isoformat(),
+        "mutuality": "7",
+        "collaboration": "6",
+        "responsiveness": "8",
+        "feedback": "7",
+        "rupture_repair": "5",
+        "termination_readiness": "2",
+        "comment": "",
+    }
+    data.update({k: str(v) for k, v in fields.items()})
+    return data
+
+
+def flat(value: int, **override) -> dict[str, int | None]:
+    """All six factor scores ``value``, with some overridden."""
+    scores = dict.fromkeys(FACTOR_KEYS, value)
+    scores.update(override)
+    return scores
+
+
+def weekly_dates(n: int, last: date = YESTERDAY) -> list[date]:
+    """``n`` weekly session dates ending on ``last``."""
+    return [last - timedelta(days=7 * (n - 1 - i)) for i in range(n)]
+
+
+def store_ratings(app: Flask, partnership_id: int, rows) -> None:
+    """Insert (date, rater, scores) ratings directly: a quick way to a long history."""
+    with app.app_context():
+        sessions: dict[date, TherapySession] = {}
+        for day, rater, scores in rows:
+            therapy_session = sessions.get(day) or db.session.scalar(
+                db.select(TherapySession).where(
+                    TherapySession.partnership_id == partnership_id, TherapySession.date == day
+                )
+            )
+            if therapy_session is None:
+                therapy_session = TherapySession(partnership_id=partnership_id, date=day)
+                db.session.add(therapy_session)
+                db.session.flush()
+            sessions[day] = therapy_session
+            db.session.add(Rating(session_id=therapy_session.id, rater=rater, **scores))
+        db.session.commit()
+
+
+D0 = datetime.date(2025, 1, 6)
+
+
+def rate(n: int, rater: str = "patient", level: int = 7, **over: int | None) -> RatingData:
+    """Session ``n`` (weekly from D0) rated ``level`` on every alliance factor, readiness 3 unless given.
+
+    Plain data for the pure signal and chart tests: no app, no database.
+    """
+    scores: dict[str, int | None] = dict.fromkeys(INDEX_KEYS, level)
+    scores["termination_readiness"] = 3
+    scores.update(over)
+    return RatingData(n, D0 + datetime.timedelta(days=7 * (n - 1)), rater, scores)
+
+
+# --- a believable site for the browser's page checks ---------------------------------------
+
+SITE_PASSWORD = "a long enough passphrase"
+# (days before today, patient's scores, therapist's scores, patient's comment, therapist's comment);
+# None for the therapist means they have not rated yet. Scores follow the factor order.
+HISTORY = [
+    (42, (5, 4, 6, 5, 6, 1), (6, 5, 6, 6, 6, 1), "Still finding my feet.", ""),
+    (35, (6, 6, 7, 6, None, 1), (7, 6, 7, 6, None, 2), "", "Agreed two goals together."),
+    (28, (4, 3, 5, 3, 3, 2), (6, 6, 6, 5, 6, 2), "The homework felt imposed.", "Missed how the homework landed."),
+    (21, (6, 6, 7, 7, 7, 3), (7, 7, 7, 7, 8, 3), "We talked it through. Better.", ""),
+    (14, (7, 8, 8, 8, None, 4), (8, 8, 8, 7, None, 4), "", ""),
+    (2, (8, 8, 9, 8, None, 5), None, "Good session.", ""),
+]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Who and what the seeded site holds."""
+
+    therapist_email: str
+    patient_email: str
+    partnership_id: int  # active, five revealed sessions and one waiting for the therapist
+    invited_id: int  # no patient yet
+    invite_token: str  # unused invite of the invited partnership
+    concern_id: int  # a concern the patient raised in the rupture log
+    password: str = SITE_PASSWORD
+
+
+def rate_history(partnership: Partnership, today: date) -> None:
+    """Store HISTORY's ratings for ``partnership`` (active, begun at least 49 days ago)."""
+    for days_ago, mine, theirs, patient_comment, therapist_comment in HISTORY:
+        day = today - timedelta(days=days_ago)
+        save_rating(partnership, Role.PATIENT, day, dict(zip(FACTOR_KEYS, mine, strict=True)), patient_comment)
+        if theirs is not None:
+            scores = dict(zip(FACTOR_KEYS, theirs, strict=True))
+            save_rating(partnership, Role.THERAPIST, day, scores, therapist_comment)
+
+
+def add_rated_partnership(therapist: User, patient: User, patient_name: str, today: date) -> Partnership:
+    """Open a partnership, let ``patient`` join it through the invite, and store HISTORY in it."""
+    partnership, token = open_partnership(therapist, patient_name, today - timedelta(days=49))
+    join(find_invite(token), patient)
+    rate_history(partnership, today)
+    db.session.commit()
+    return partnership
+
+
+def seed_site(app: Flask, email: Callable[[str], str]) -> Site:
+    """Store a therapist, a patient, their rated partnership and an open invite; ``email`` names accounts."""
+    today = date.today()
+    with app.app_context():
+        therapist = create_user("Dr Tara Okafor", email("tara"), SITE_PASSWORD, Role.THERAPIST)
+        patient = create_user("Sam Rivera", email("sam"), SITE_PASSWORD, Role.PATIENT)
+        partnership = add_rated_partnership(therapist, patient, "Sam", today)
+        invited, open_token = open_partnership(therapist, "Alex", today)
+        add_goal(partnership, Role.PATIENT, patient, "Sleep through the night more often")
+        add_goal(partnership, Role.THERAPIST, therapist, "Say when a session does not feel right")
+        concern = raise_concern(partnership, Role.PATIENT, patient, "The homework felt imposed on me.")
+        db.session.commit()
+        site = Site(therapist.email, patient.email, partnership.id, invited.id, open_token, concern.id)
+        db.session.remove()
+    return site
