@@ -83,7 +83,7 @@ def show():
         if token and partnership.patient_id is None
         else None
     )
-    signals = insights.signals_of(timeline)
+    signals = insights.signals_of(timeline, scope=(partnership.id, role))
     charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
         "partnerships/show.html",
