@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
@@ -86,6 +87,7 @@ def logout():
     current_user.session_version += 1
     record("logout")
     logout_user()
+    session.clear()  # nothing of the ended session stays in the (readable) cookie
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))
 
