@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.ensure_secret_key(app.instance_path)
+    check_settings(app)
     config_module.apply_service_urls(app.config)
     register_extensions(app)
     register_blueprints(app)
@@ -38,6 +39,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def check_settings(app: Flask) -> None:
+    """Stop at start, with a message naming the setting, when a value has the wrong type."""
+    from partnertrack.core.config_checks import ConfigError
+    from partnertrack.core.config_checks import check_settings as check_known
+    from partnertrack.insights.thresholds import Thresholds
+
+    check_known(app.config)
+    try:
+        Thresholds.from_mapping(app.config)
+    except ValueError as problem:
+        raise ConfigError(f"{problem}. PartnerTrack cannot start until it is corrected.") from None
 
 
 def register_extensions(app: Flask) -> None:
@@ -59,7 +73,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach every feature's blueprint (pages about one partnership load and authorise it first)."""
+    """Attach every feature's blueprint (pages about one partnership load and authorise it first).
+
+    ``<int:...>`` in every rule is bounded to ids a row can have (core/ids.py): set before
+    any rule is added, since a rule picks its converter when it is made.
+    """
+    from partnertrack.core.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     from partnertrack.account.views import bp as account
     from partnertrack.auth.views import bp as auth
     from partnertrack.core.health import bp as health

@@ -32,8 +32,14 @@ def start_session(user: User) -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None (no open redirect)."""
+    """``target`` when it is a path on this site, else None (no open redirect).
+
+    A space, CR/LF or any other unprintable character is refused too: in a Location
+    header it would split the header (Werkzeug refuses to send it, a 500).
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable() or any(ch.isspace() for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
