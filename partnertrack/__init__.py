@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.ensure_secret_key(app.instance_path)
     check_settings(app)
-    config_module.apply_service_urls(app.config)
+    config_module.apply_service_urls(app.config, app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

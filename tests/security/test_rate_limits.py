@@ -1,4 +1,4 @@
-"""Login and invite joining are rate-limited per address and per account, in memory or in Redis."""
+"""Login and invite joining are rate-limited per address and per account, in memory, SQLite or Redis."""
 
 from __future__ import annotations
 
@@ -19,11 +19,17 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LIMIT = 3
 
 
-@pytest.fixture(params=["memory", "redis"])
-def storage(request):
-    """Limiter settings for one storage; for Redis, our own database, emptied before and after."""
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def storage(request, tmp_path):
+    """Limiter settings for one storage; for Redis, our own database, emptied before and after.
+
+    sqlite is the one-machine default (a file in the instance folder, shared by the workers).
+    """
     if request.param == "memory":
         yield {"RATELIMIT_STORAGE_URI": "memory://"}
+        return
+    if request.param == "sqlite":
+        yield {"RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'limits.sqlite'}"}
         return
     with _own_redis_db():
         yield {"RATELIMIT_STORAGE_URI": REDIS_URL}
