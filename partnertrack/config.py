@@ -36,7 +36,11 @@ def defaults(instance_path: str) -> dict:
         # How many proxies (load balancers) in front of the app may set X-Forwarded-For/-Proto.
         "TRUSTED_PROXY_COUNT": 0,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins per client address, and per account from one address or one known device.
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Failed sign-ins per account from devices it never signed in from (guesses spread over
+        # many addresses); the owner's known devices keep their own budget (auth/login_throttle.py).
+        "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",
         "CACHE_TYPE": "SimpleCache",
         "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
         "REDIS_URL": None,

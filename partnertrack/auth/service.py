@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import session
+from flask import Response, redirect, session
 from flask_login import login_user
 
+from partnertrack.auth.login_throttle import remember_device
+from partnertrack.core.audit import record
 from partnertrack.core.passwords import hash_password
 from partnertrack.extensions import db
 from partnertrack.models import User
@@ -29,6 +31,13 @@ def start_session(user: User) -> None:
     now = time.time()
     session["login_at"] = now
     session["last_seen"] = now
+
+
+def complete_sign_in(user: User, target: str) -> Response:
+    """The end of every successful sign-in: a fresh session, the audit event, this device remembered."""
+    start_session(user)
+    record("login.succeeded", user=user)
+    return remember_device(redirect(target), user)
 
 
 def safe_next(target: str | None) -> str | None:

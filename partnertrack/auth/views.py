@@ -16,25 +16,17 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 
 from partnertrack.auth.forms import AccountForm, LoginForm
-from partnertrack.auth.service import create_user, safe_next, start_session
+from partnertrack.auth.login_throttle import login_budgets
+from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
-from partnertrack.extensions import db, limiter
+from partnertrack.core.throttle import refuse_if_spent, spend
+from partnertrack.extensions import db
 from partnertrack.models import User
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    """The configured login rate limit (per address)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_account_key() -> str:
-    """Rate-limit key per account, so spreading guesses over addresses does not help."""
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -56,24 +48,27 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
 def login():
-    """Log in with email and password; wrong credentials get one message for both parts."""
+    """Log in with email and password; wrong credentials get one message for both parts.
+
+    Failed attempts are counted by auth/login_throttle.py (per address, per account and
+    address, per account from unknown devices), checked before the password is.
+    """
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data))
+        budgets = login_budgets(form.email.data, user)
+        refuse_if_spent(budgets)
         if user is None:
             burn_time(form.password.data)
         if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
+            spend(budgets)
             _record_failed_login(user)
             flash("That email and password do not match an active account.", "error")
             return render_template("auth/login.html", form=form), 200
-        start_session(user)
-        record("login.succeeded", user=user)
-        return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        return complete_sign_in(user, safe_next(request.args.get("next")) or url_for("dashboard.index"))
     return render_template("auth/login.html", form=form)
 
 
