@@ -23,13 +23,30 @@ from partnertrack.core.forms import EmptyForm
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
 from partnertrack.core.throttle import refuse_if_spent, spend
-from partnertrack.extensions import db
+from partnertrack.extensions import db, limiter
 from partnertrack.models import User
 
 bp = Blueprint("auth", __name__)
 
 
+def _signup_limit() -> str:
+    """Sign-ups per client address (SIGNUP_RATE_LIMIT)."""
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _signup_email_limit() -> str:
+    """Sign-ups per address being signed up (SIGNUP_EMAIL_RATE_LIMIT), from anywhere."""
+    return current_app.config["SIGNUP_EMAIL_RATE_LIMIT"]
+
+
+def _signup_email_key() -> str:
+    """The address being signed up, normalised as the form stores it."""
+    return "signup-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key)
 def register():
     """Therapist sign-up; patients join only through an invite link."""
     if not current_app.config["ALLOW_SIGNUP"]:
