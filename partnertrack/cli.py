@@ -100,7 +100,7 @@ def user_create(name: str, email: str, password: str | None) -> None:
         raise click.ClickException(f"The password must be at least {MIN_LENGTH} characters long.")
     from partnertrack.core.password_policy import policy_problem
 
-    if (problem := policy_problem(password, email)) is not None:
+    if (problem := policy_problem(password, email, name)) is not None:
         raise click.ClickException(problem)
     create_user(name, email, password, role=Role.THERAPIST)
     db.session.commit()
@@ -131,7 +131,7 @@ def user_reset_password(email: str, password: str | None) -> None:
     password = password or secrets.token_urlsafe(12)
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise click.ClickException(f"The password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.")
-    if (problem := policy_problem(password, user.email)) is not None:
+    if (problem := policy_problem(password, user.email, user.name)) is not None:
         raise click.ClickException(problem)
     user.password_hash = hash_password(password)
     user.session_version += 1

@@ -92,8 +92,8 @@ class AccountForm(FlaskForm):
             raise ValidationError(TAKEN_MESSAGE)
 
     def validate_password(self, field) -> None:
-        """Refuse a password that is just the email address (or a common one)."""
-        problem = policy_problem(field.data, self.email.data)
+        """Refuse a password that is the email address, a common one, or easy to guess (zxcvbn)."""
+        problem = policy_problem(field.data, self.email.data, self.name.data)
         if problem and problem not in field.errors:
             raise ValidationError(problem)
 
