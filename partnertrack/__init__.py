@@ -81,7 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.core.ids import IdConverter
 
     app.url_map.converters["int"] = IdConverter
+    from partnertrack.account.two_factor_views import bp as account_two_factor
     from partnertrack.account.views import bp as account
+    from partnertrack.auth.second_step import bp as two_factor
     from partnertrack.auth.views import bp as auth
     from partnertrack.core.health import bp as health
     from partnertrack.dashboard.views import bp as dashboard
@@ -97,7 +99,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         health,
         auth,
+        two_factor,
         account,
+        account_two_factor,
         dashboard,
         partnerships,
         partnership,

@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password, disable, enable),
-backup and restore."""
+"""Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password,
+reset-two-factor, disable, enable), backup and restore."""
 
 from __future__ import annotations
 
@@ -140,6 +140,28 @@ def user_reset_password(email: str, password: str | None) -> None:
     click.echo(f"Password reset for {user.email}; they were logged out everywhere.")
     if generated:
         click.echo(f"New password: {password}")
+
+
+@user_cli.command("reset-two-factor")
+@click.option("--email", prompt=True)
+def user_reset_two_factor(email: str) -> None:
+    """Turn off someone's two-factor sign-in (a lost phone and no recovery code); their sessions end.
+
+    Check who is asking before running it: it leaves the password alone between an
+    attacker and the account. The reset is recorded in the audit log.
+    """
+    from partnertrack.auth.two_factor import enabled_for, required_for, turn_off
+    from partnertrack.core.audit import record
+
+    user = _account(email)
+    if not enabled_for(user):
+        raise click.ClickException(f"{user.email} does not use two-factor sign-in; nothing to reset.")
+    turn_off(user)
+    user.session_version += 1
+    record("account.two_factor_reset", subject_id=user.id, detail="command line")
+    db.session.commit()
+    then = " They must set it up again at their next sign-in." if required_for(user) else ""
+    click.echo(f"Two-factor sign-in reset for {user.email}; they were logged out everywhere.{then}")
 
 
 @user_cli.command("disable")

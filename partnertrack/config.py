@@ -45,6 +45,10 @@ def defaults(instance_path: str) -> dict:
         # an account stays slow (the answer for a taken address cannot match a success without mail).
         "SIGNUP_RATE_LIMIT": "10 per hour",
         "SIGNUP_EMAIL_RATE_LIMIT": "5 per hour",
+        # Two-factor sign-in: wrong codes per account and per address; the roles that must use it
+        # (auth/two_factor.required_for). Every account may turn it on.
+        "TWO_FACTOR_RATE_LIMIT": "5 per minute",
+        "TWO_FACTOR_REQUIRED_ROLES": [],
         "CACHE_TYPE": "SimpleCache",
         "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
         "REDIS_URL": None,

@@ -23,6 +23,7 @@ MODEL_MODULES = (
     "partnertrack.goals.models",
     "partnertrack.ruptures.models",
     "partnertrack.review.models",
+    "partnertrack.auth.two_factor_models",
 )
 
 

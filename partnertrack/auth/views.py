@@ -15,8 +15,10 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
+from partnertrack.auth import two_factor
 from partnertrack.auth.forms import AccountForm, LoginForm
 from partnertrack.auth.login_throttle import login_budgets
+from partnertrack.auth.second_step import begin as begin_second_step
 from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
 from partnertrack.core.forms import EmptyForm
@@ -85,7 +87,10 @@ def login():
             _record_failed_login(user)
             flash("That email and password do not match an active account.", "error")
             return render_template("auth/login.html", form=form), 200
-        return complete_sign_in(user, safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        target = safe_next(request.args.get("next")) or url_for("dashboard.index")
+        if two_factor.enabled_for(user):
+            return begin_second_step(user, target)
+        return complete_sign_in(user, target)
     return render_template("auth/login.html", form=form)
 
 
