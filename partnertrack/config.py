@@ -41,7 +41,7 @@ def defaults(instance_path: str) -> dict:
         # Failed sign-ins per account from devices it never signed in from (guesses spread over
         # many addresses); the owner's known devices keep their own budget (auth/login_throttle.py).
         "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",
-        # Sign-up attempts per client address and per address being signed up: probing who has
+        # Refused sign-ups per client address and per address being signed up: probing who has
         # an account stays slow (the answer for a taken address cannot match a success without mail).
         "SIGNUP_RATE_LIMIT": "10 per hour",
         "SIGNUP_EMAIL_RATE_LIMIT": "5 per hour",

@@ -46,9 +46,14 @@ def _signup_email_key() -> str:
     return "signup-email:" + (request.form.get("email") or "").strip().lower()[:254]
 
 
+def _refused(response) -> bool:
+    """Only refused sign-ups count: probing for taken addresses is slowed, people signing up are not."""
+    return response.status_code >= 400
+
+
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_signup_limit, methods=["POST"])
-@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key)
+@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key, deduct_when=_refused)
 def register():
     """Therapist sign-up; patients join only through an invite link."""
     if not current_app.config["ALLOW_SIGNUP"]:

@@ -66,6 +66,13 @@ def _text(value: Any) -> str:
     return value
 
 
+def _key(value: Any) -> str | bytes:
+    """A secret key: non-empty text or bytes (Flask takes either)."""
+    if isinstance(value, bytes) and value:
+        return value
+    return _text(value)
+
+
 def _optional(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """``kind`` or unset (None)."""
 
@@ -99,7 +106,7 @@ def _roles(value: Any) -> list[str]:
 
 
 KINDS: dict[str, Callable[[Any], Any]] = {
-    "SECRET_KEY": _optional(_text),
+    "SECRET_KEY": _optional(_key),
     "SQLALCHEMY_DATABASE_URI": _text,
     "ALLOW_SIGNUP": _boolean,
     "REVEAL_AFTER_DAYS": _whole(0),

@@ -71,7 +71,8 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
 
 def _scoped_tag(key: str, version: str) -> str:
     """An ETag nobody can compute from the content alone: HMAC of scope and version."""
-    secret = str(current_app.secret_key).encode()
+    secret = current_app.secret_key
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
     return hmac.new(secret, f"{key}|{version}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
