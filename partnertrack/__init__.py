@@ -30,7 +30,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.ensure_secret_key(app.instance_path)
-    config_module.apply_service_urls(app.config)
+    check_settings(app)
+    config_module.apply_service_urls(app.config, app.instance_path)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -38,6 +39,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def check_settings(app: Flask) -> None:
+    """Stop at start, with a message naming the setting, when a value has the wrong type."""
+    from partnertrack.core.config_checks import ConfigError
+    from partnertrack.core.config_checks import check_settings as check_known
+    from partnertrack.insights.thresholds import Thresholds
+
+    check_known(app.config)
+    try:
+        Thresholds.from_mapping(app.config)
+    except ValueError as problem:
+        raise ConfigError(f"{problem}. PartnerTrack cannot start until it is corrected.") from None
 
 
 def register_extensions(app: Flask) -> None:
@@ -59,8 +73,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach every feature's blueprint (pages about one partnership load and authorise it first)."""
+    """Attach every feature's blueprint (pages about one partnership load and authorise it first).
+
+    ``<int:...>`` in every rule is bounded to ids a row can have (core/ids.py): set before
+    any rule is added, since a rule picks its converter when it is made.
+    """
+    from partnertrack.core.ids import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
+    from partnertrack.account.two_factor_views import bp as account_two_factor
     from partnertrack.account.views import bp as account
+    from partnertrack.auth.second_step import bp as two_factor
     from partnertrack.auth.views import bp as auth
     from partnertrack.core.health import bp as health
     from partnertrack.dashboard.views import bp as dashboard
@@ -76,7 +99,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         health,
         auth,
+        two_factor,
         account,
+        account_two_factor,
         dashboard,
         partnerships,
         partnership,

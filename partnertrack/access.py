@@ -16,14 +16,13 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, g, request, url_for
 from flask_login import current_user
 
+from partnertrack.core.ids import MAX_ID
 from partnertrack.core.refusals import ENDED, Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.models import Partnership
 
 PARTNERSHIP_PREFIX = "/partnerships/<int:partnership_id>"
-# Integer ids beyond this are no row of ours, and PostgreSQL's integer column refuses them.
-MAX_ID = 2**31 - 1
 
 
 class PartnershipBlueprint(Blueprint):

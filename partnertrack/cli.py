@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password, disable, enable),
-backup and restore."""
+"""Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password,
+reset-two-factor, disable, enable), backup and restore."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def user_create(name: str, email: str, password: str | None) -> None:
         raise click.ClickException(f"The password must be at least {MIN_LENGTH} characters long.")
     from partnertrack.core.password_policy import policy_problem
 
-    if (problem := policy_problem(password, email)) is not None:
+    if (problem := policy_problem(password, email, name)) is not None:
         raise click.ClickException(problem)
     create_user(name, email, password, role=Role.THERAPIST)
     db.session.commit()
@@ -131,7 +131,7 @@ def user_reset_password(email: str, password: str | None) -> None:
     password = password or secrets.token_urlsafe(12)
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise click.ClickException(f"The password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.")
-    if (problem := policy_problem(password, user.email)) is not None:
+    if (problem := policy_problem(password, user.email, user.name)) is not None:
         raise click.ClickException(problem)
     user.password_hash = hash_password(password)
     user.session_version += 1
@@ -140,6 +140,28 @@ def user_reset_password(email: str, password: str | None) -> None:
     click.echo(f"Password reset for {user.email}; they were logged out everywhere.")
     if generated:
         click.echo(f"New password: {password}")
+
+
+@user_cli.command("reset-two-factor")
+@click.option("--email", prompt=True)
+def user_reset_two_factor(email: str) -> None:
+    """Turn off someone's two-factor sign-in (a lost phone and no recovery code); their sessions end.
+
+    Check who is asking before running it: it leaves the password alone between an
+    attacker and the account. The reset is recorded in the audit log.
+    """
+    from partnertrack.auth.two_factor import enabled_for, required_for, turn_off
+    from partnertrack.core.audit import record
+
+    user = _account(email)
+    if not enabled_for(user):
+        raise click.ClickException(f"{user.email} does not use two-factor sign-in; nothing to reset.")
+    turn_off(user)
+    user.session_version += 1
+    record("account.two_factor_reset", subject_id=user.id, detail="command line")
+    db.session.commit()
+    then = " They must set it up again at their next sign-in." if required_for(user) else ""
+    click.echo(f"Two-factor sign-in reset for {user.email}; they were logged out everywhere.{then}")
 
 
 @user_cli.command("disable")

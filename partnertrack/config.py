@@ -29,11 +29,26 @@ def defaults(instance_path: str) -> dict:
         "MAX_FORM_MEMORY_SIZE": 64 * 1024,
         "MAX_FORM_PARTS": 200,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the login session
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # Unset: Redis when REDIS_URL is set, else a SQLite file in instance/ that every worker
+        # on the machine shares (core/ratelimit_storage.py). memory:// would count per process.
+        "RATELIMIT_STORAGE_URI": None,
+        "RATELIMIT_STRATEGY": "fixed-window",
         # How many proxies (load balancers) in front of the app may set X-Forwarded-For/-Proto.
         "TRUSTED_PROXY_COUNT": 0,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins per client address, and per account from one address or one known device.
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Failed sign-ins per account from devices it never signed in from (guesses spread over
+        # many addresses); the owner's known devices keep their own budget (auth/login_throttle.py).
+        "LOGIN_ACCOUNT_RATE_LIMIT": "30 per hour",
+        # Refused sign-ups per client address and per address being signed up: probing who has
+        # an account stays slow (the answer for a taken address cannot match a success without mail).
+        "SIGNUP_RATE_LIMIT": "10 per hour",
+        "SIGNUP_EMAIL_RATE_LIMIT": "5 per hour",
+        # Two-factor sign-in: wrong codes per account and per address; the roles that must use it
+        # (auth/two_factor.required_for). Every account may turn it on.
+        "TWO_FACTOR_RATE_LIMIT": "5 per minute",
+        "TWO_FACTOR_REQUIRED_ROLES": [],
         "CACHE_TYPE": "SimpleCache",
         "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
         "REDIS_URL": None,
@@ -65,17 +80,18 @@ def ensure_secret_key(instance_path: str) -> str:
     return key
 
 
-def apply_service_urls(config: dict) -> None:
+def apply_service_urls(config: dict, instance_path: str) -> None:
     """Point the rate limiter and the chart cache at Redis when a URL is configured.
 
-    memory:// and SimpleCache count per process; several gunicorn workers or
-    machines must share one store, so REDIS_URL switches both at once.
+    Without Redis the rate limits live in a SQLite file in the instance folder, shared by
+    every worker on the machine; the chart cache stays per process (a cache miss costs a
+    render, never a wrong answer). An explicit RATELIMIT_STORAGE_URI wins over both.
     """
+    from partnertrack.core.ratelimit_storage import default_uri
+
     url = config.get("REDIS_URL")
-    if not url:
-        return
-    if config.get("RATELIMIT_STORAGE_URI", "memory://") == "memory://":
-        config["RATELIMIT_STORAGE_URI"] = url
-    if config.get("CACHE_TYPE") == "SimpleCache":
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        config["RATELIMIT_STORAGE_URI"] = url or default_uri(instance_path)
+    if url and config.get("CACHE_TYPE") == "SimpleCache":
         config["CACHE_TYPE"] = "RedisCache"
         config["CACHE_REDIS_URL"] = url

@@ -22,6 +22,8 @@ def test_config(tmp_path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # The one-machine default storage, in the test's own folder (counts never cross tests).
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimits.sqlite'}",
         # Real argon2id, at a lower cost so the suite stays quick.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 8 * 1024,

@@ -237,3 +237,31 @@ def seed_site(app: Flask, email: Callable[[str], str]) -> Site:
         site = Site(therapist.email, patient.email, partnership.id, invited.id, open_token, concern.id)
         db.session.remove()
     return site
+
+
+# --- two-factor sign-in --------------------------------------------------------------------
+
+
+def totp_code(secret: str, at: datetime.datetime) -> str:
+    """The code an authenticator app holding ``secret`` shows at ``at``."""
+    import pyotp
+
+    return pyotp.TOTP(secret).at(at)
+
+
+def enable_two_factor(app: Flask, user_id: int) -> tuple[str, list[str]]:
+    """Turn two-factor sign-in on for a stored user, as the set-up page does; (secret, recovery codes).
+
+    The confirming code is taken at the app's NOW (set NOW in the app's config first), so a
+    test signing in afterwards must use a later 30-second step: a code works once.
+    """
+    from partnertrack.auth import two_factor
+    from partnertrack.core.clock import now
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        secret = two_factor.pending_secret(user)
+        codes = two_factor.confirm(user, totp_code(secret, now()))
+        assert codes is not None
+        db.session.commit()
+    return secret, codes

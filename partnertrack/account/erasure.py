@@ -4,8 +4,10 @@ A patient's account goes with their ratings and comments, the goal wordings
 they wrote, the concerns and notes they raised and their ending-review notes.
 Each partnership they were in stays with the therapist as "ended, closed by
 the patient", holding only what the therapist wrote. The audit log keeps its
-events (it is append-only), but the foreign keys set the account's id to NULL
-there, so the trail reads "the patient (account deleted)".
+events (it is append-only: what happened, when, in which role), but their address
+and free text are blanked and the foreign keys set the account's id to NULL, so
+the trail reads "the patient (account deleted)". Every cached chart that drew the
+person's ratings is deleted too.
 
 A therapist whose partnerships hold a patient's history cannot delete their
 account here: that would delete the patient's record too. An administrator
@@ -16,10 +18,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from partnertrack.core.audit import record
+from partnertrack.core.audit import pseudonymise, record
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal, GoalRevision
+from partnertrack.insights.images import purge
 from partnertrack.models import Partnership, Rating, TherapySession, User
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
@@ -45,6 +48,7 @@ def deletion_blocker(user: User) -> str | None:
 
 def delete_account(user: User) -> None:
     """Erase ``user`` (see the module docstring) and audit it, in the caller's transaction."""
+    _purge_cached_charts(user)
     for partnership in db.session.scalars(sa.select(Partnership).where(Partnership.patient_id == user.id)):
         _erase_patient_words(partnership.id)
         partnership.status = "ended"
@@ -52,9 +56,24 @@ def delete_account(user: User) -> None:
         partnership.patient_id = None
         record("partnership.closed_by_patient", partnership.id, user=user)
     record("account.deleted", user=user)
+    pseudonymise(user.id)  # the events above included
     # Invited-only partnerships of a therapist go with the account (ON DELETE CASCADE).
     db.session.delete(user)
     db.session.flush()
+
+
+def _purge_cached_charts(user: User) -> None:
+    """Delete every cached chart that drew the user's ratings: theirs, their partners' and the caseloads.
+
+    The cache (Redis in a clinic) would otherwise keep the images until they expire, a day.
+    """
+    rows = db.session.execute(
+        sa.select(Partnership.id, Partnership.therapist_id, Partnership.patient_id).where(
+            sa.or_(Partnership.patient_id == user.id, Partnership.therapist_id == user.id)
+        )
+    ).all()
+    viewers = {user.id} | {r.therapist_id for r in rows} | {r.patient_id for r in rows if r.patient_id}
+    purge([r.id for r in rows] + [None], viewers)
 
 
 def _erase_patient_words(partnership_id: int) -> None:

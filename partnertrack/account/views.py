@@ -64,7 +64,7 @@ def password():
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):
             form.current.errors.append("That is not your current password.")
-        elif (problem := policy_problem(form.password.data, current_user.email)) is not None:
+        elif (problem := policy_problem(form.password.data, current_user.email, current_user.name)) is not None:
             form.password.errors.append(problem)
         elif form.password.data == form.current.data:
             form.password.errors.append("Please choose a password different from your current one.")

@@ -15,6 +15,10 @@ from partnertrack.core.passwords import MAX_LENGTH, MIN_LENGTH
 from partnertrack.extensions import db
 from partnertrack.models import User
 
+TAKEN_MESSAGE = (
+    "We could not create an account with this email address. "
+    "If you already have an account, log in instead; if you cannot, ask your PartnerTrack administrator."
+)
 PASSWORD_HINT = f"At least {MIN_LENGTH} characters. A long phrase is easier to remember than symbols."
 
 
@@ -77,14 +81,19 @@ class AccountForm(FlaskForm):
     submit = SubmitField("Create account")
 
     def validate_email(self, field) -> None:
-        """Refuse an email that already has an account."""
+        """Refuse an email that already has an account, in words that do not say so.
+
+        Sign-up cannot succeed for a taken address, so without mail the answer differs
+        from a successful one whatever it says; it never confirms the account, and the
+        sign-up limits (per client address and per address signed up) keep probing slow.
+        """
         taken = db.session.scalar(db.select(User.id).where(User.email == field.data))
         if taken is not None:
-            raise ValidationError("An account with this email already exists. Log in instead.")
+            raise ValidationError(TAKEN_MESSAGE)
 
     def validate_password(self, field) -> None:
-        """Refuse a password that is just the email address (or a common one)."""
-        problem = policy_problem(field.data, self.email.data)
+        """Refuse a password that is the email address, a common one, or easy to guess (zxcvbn)."""
+        problem = policy_problem(field.data, self.email.data, self.name.data)
         if problem and problem not in field.errors:
             raise ValidationError(problem)
 

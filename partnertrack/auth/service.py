@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import session
+from flask import Response, redirect, session
 from flask_login import login_user
 
+from partnertrack.auth.login_throttle import remember_device
+from partnertrack.core.audit import record
 from partnertrack.core.passwords import hash_password
 from partnertrack.extensions import db
 from partnertrack.models import User
@@ -31,9 +33,22 @@ def start_session(user: User) -> None:
     session["last_seen"] = now
 
 
+def complete_sign_in(user: User, target: str) -> Response:
+    """The end of every successful sign-in: a fresh session, the audit event, this device remembered."""
+    start_session(user)
+    record("login.succeeded", user=user)
+    return remember_device(redirect(target), user)
+
+
 def safe_next(target: str | None) -> str | None:
-    """``target`` when it is a path on this site, else None (no open redirect)."""
+    """``target`` when it is a path on this site, else None (no open redirect).
+
+    A space, CR/LF or any other unprintable character is refused too: in a Location
+    header it would split the header (Werkzeug refuses to send it, a 500).
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if not target.isprintable() or any(ch.isspace() for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

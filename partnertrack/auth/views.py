@@ -10,33 +10,50 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, logout_user
 
+from partnertrack.auth import two_factor
 from partnertrack.auth.forms import AccountForm, LoginForm
-from partnertrack.auth.service import create_user, safe_next, start_session
+from partnertrack.auth.login_throttle import login_budgets
+from partnertrack.auth.second_step import begin as begin_second_step
+from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
+from partnertrack.core.throttle import refuse_if_spent, spend
 from partnertrack.extensions import db, limiter
 from partnertrack.models import User
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    """The configured login rate limit (per address)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _signup_limit() -> str:
+    """Sign-ups per client address (SIGNUP_RATE_LIMIT)."""
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-def _login_account_key() -> str:
-    """Rate-limit key per account, so spreading guesses over addresses does not help."""
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+def _signup_email_limit() -> str:
+    """Sign-ups per address being signed up (SIGNUP_EMAIL_RATE_LIMIT), from anywhere."""
+    return current_app.config["SIGNUP_EMAIL_RATE_LIMIT"]
+
+
+def _signup_email_key() -> str:
+    """The address being signed up, normalised as the form stores it."""
+    return "signup-email:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+def _refused(response) -> bool:
+    """Only refused sign-ups count: probing for taken addresses is slowed, people signing up are not."""
+    return response.status_code >= 400
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key, deduct_when=_refused)
 def register():
     """Therapist sign-up; patients join only through an invite link."""
     if not current_app.config["ALLOW_SIGNUP"]:
@@ -55,24 +72,30 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_account_key)
 def login():
-    """Log in with email and password; wrong credentials get one message for both parts."""
+    """Log in with email and password; wrong credentials get one message for both parts.
+
+    Failed attempts are counted by auth/login_throttle.py (per address, per account and
+    address, per account from unknown devices), checked before the password is.
+    """
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data))
+        budgets = login_budgets(form.email.data, user)
+        refuse_if_spent(budgets)
         if user is None:
             burn_time(form.password.data)
         if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
+            spend(budgets)
             _record_failed_login(user)
             flash("That email and password do not match an active account.", "error")
             return render_template("auth/login.html", form=form), 200
-        start_session(user)
-        record("login.succeeded", user=user)
-        return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+        target = safe_next(request.args.get("next")) or url_for("dashboard.index")
+        if two_factor.enabled_for(user):
+            return begin_second_step(user, target)
+        return complete_sign_in(user, target)
     return render_template("auth/login.html", form=form)
 
 
@@ -86,6 +109,7 @@ def logout():
     current_user.session_version += 1
     record("logout")
     logout_user()
+    session.clear()  # nothing of the ended session stays in the (readable) cookie
     flash("You have logged out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -5,9 +5,11 @@ describes: the event is part of the same transaction, so it is stored exactly wh
 the change is (the request commits both). The row is written in code that only ever inserts:
 the ORM refuses to update or delete an event, and the database refuses too
 (a trigger on PostgreSQL and on SQLite). The one change allowed is the erasure
-of a deleted account: the foreign keys set ``actor_id``/``subject_id`` (and a
-deleted partnership's id) to NULL, so the trail keeps "a deleted account did
-X" without naming them.
+of a deleted account: ``pseudonymise`` blanks the address and the free text of
+every event by or about the account, and the foreign keys set
+``actor_id``/``subject_id`` (and a deleted partnership's id) to NULL, so the
+trail keeps "the patient (account deleted) did X on this day" without naming
+them or where they were.
 
 ``detail`` is short free text shown to the partnership's members: never put
 scores, comments, names or email addresses in it (the partner would read a
@@ -40,6 +42,12 @@ ACTION_LABELS = {
     "account.disabled": "had the account disabled by an administrator",
     "account.enabled": "had the account enabled by an administrator",
     "account.data_downloaded": "downloaded all their data",
+    "account.two_factor_enabled": "turned on two-factor sign-in",
+    "account.two_factor_disabled": "turned off two-factor sign-in",
+    "account.two_factor_reset": "had two-factor sign-in reset by an administrator",
+    "account.recovery_codes_renewed": "made new recovery codes",
+    "login.two_factor_failed": "entered a wrong two-factor code",
+    "login.recovery_code_used": "signed in with a recovery code",
     "account.deleted": "deleted their account",
     "partnership.opened": "opened the partnership",
     "partnership.joined": "joined the partnership",
@@ -158,24 +166,43 @@ def _refuse_delete(_mapper, _connection, _target) -> None:
     raise AuditLogIsAppendOnly("audit events cannot be deleted")
 
 
+_ERASURE = "audit_erasure"  # the execution option of pseudonymise's UPDATE, the one change allowed
+
+
+def pseudonymise(user_id: int) -> int:
+    """Blank the address and the free text of every event by or about ``user_id``; how many rows.
+
+    Called when an account is erased, before the account row goes (its foreign keys then
+    blank the ids). What happened, when, in which partnership and in which role stays:
+    the log is the record of who saw and changed a patient's data.
+    """
+    statement = (
+        sa.update(AuditEvent)
+        .where(sa.or_(AuditEvent.actor_id == user_id, AuditEvent.subject_id == user_id))
+        .values(remote_addr=None, detail=None)
+    )
+    return db.session.execute(statement, execution_options={_ERASURE: True, "synchronize_session": False}).rowcount
+
+
 @sa.event.listens_for(so.Session, "do_orm_execute")
 def _refuse_bulk_changes(state: so.ORMExecuteState) -> None:
     """Bulk ``update(AuditEvent)``/``delete(AuditEvent)`` skip the mapper hooks, so check them here."""
     if (state.is_update or state.is_delete) and state.bind_mapper is AuditEvent.__mapper__:
+        if state.is_update and state.execution_options.get(_ERASURE):
+            return
         raise AuditLogIsAppendOnly("audit events cannot be changed or deleted")
 
 
 # --- append-only, in the database --------------------------------------------------------
-# The only UPDATE allowed is the foreign keys' ON DELETE SET NULL erasing an account or a
-# partnership: every other column must stay as it was, and the ids may only become NULL.
-# The migration that creates audit_events runs the same statements (POSTGRESQL_DDL, SQLITE_DDL).
+# The only UPDATE allowed is erasure: the foreign keys' ON DELETE SET NULL on an account or a
+# partnership, and pseudonymise blanking the address and the text. What happened, when and in
+# which role never changes, and the other columns may only become NULL. The migrations that
+# create and change audit_events run the same statements (POSTGRESQL_DDL, SQLITE_DDL).
 
-_UNCHANGED = " AND ".join(
-    f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}"
-    for c in ("id", "created_at", "actor_role", "action", "detail", "remote_addr")
-)
+_UNCHANGED = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in ("id", "created_at", "actor_role", "action"))
 _ONLY_ERASED = " AND ".join(
-    f"(NEW.{c} IS NULL OR NEW.{c} IS NOT DISTINCT FROM OLD.{c})" for c in ("actor_id", "subject_id", "partnership_id")
+    f"(NEW.{c} IS NULL OR NEW.{c} IS NOT DISTINCT FROM OLD.{c})"
+    for c in ("actor_id", "subject_id", "partnership_id", "detail", "remote_addr")
 )
 
 POSTGRESQL_DDL = (

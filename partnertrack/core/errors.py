@@ -46,6 +46,8 @@ def _retry_headers(error: HTTPException) -> dict:
     response = getattr(error, "response", None)
     if response is not None and "Retry-After" in response.headers:
         headers["Retry-After"] = response.headers["Retry-After"]
+    elif getattr(error, "retry_after", None) is not None:
+        headers["Retry-After"] = str(error.retry_after)
     return headers
 
 

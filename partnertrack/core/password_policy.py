@@ -1,14 +1,54 @@
-"""The password policy beyond length: not a common password, not the email (pure)."""
+"""The password policy beyond length (pure): not a common password, not the email, hard enough to guess.
+
+Strength is estimated by zxcvbn (Dropbox's estimator, as NIST SP 800-63B and OWASP advise:
+judge how guessable a password is, not which character classes it has). It is given the
+app's own words and the person's name and email as context, so "partnertrack",
+"therapy2026" or "SamRivera2025" count as the guessable passwords they are. The shipped
+list of the most common passwords is checked first, for a clearer message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+
+from zxcvbn import zxcvbn
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
 COMMON_MESSAGE = "This password is one of the most commonly used, so it is easy to guess. Please choose another."
 EMAIL_MESSAGE = "Your password must not be your email address."
+WEAK_MESSAGE = "This password would be easy to guess."
+WEAK_ADVICE = "A few unrelated words, or a short sentence only you would write, make a strong password."
+# zxcvbn's score: 3 means "safely unguessable: moderate protection from an offline attack"
+# (about 10^8 guesses and more), its authors' and OWASP's recommended minimum.
+MIN_SCORE = 3
+# zxcvbn's time grows with length; beyond this many characters the rest adds only strength.
+ESTIMATE_CHARS = 64
+# Words everyone attacking PartnerTrack would try first.
+APP_WORDS = (
+    "partnertrack",
+    "partner",
+    "partnership",
+    "track",
+    "therapy",
+    "therapist",
+    "psychotherapy",
+    "counselling",
+    "counseling",
+    "patient",
+    "client",
+    "session",
+    "clinic",
+    "alliance",
+    "rupture",
+    "repair",
+    "feedback",
+    "mutuality",
+    "collaboration",
+    "responsiveness",
+)
 
 
 @lru_cache(maxsize=1)
@@ -23,7 +63,20 @@ def _normalise(text: str) -> str:
     return text.strip().lower()
 
 
-def policy_problem(password: str | None, email: str | None = None) -> str | None:
+def context_words(email: str | None, name: str | None = None) -> list[str]:
+    """What an attacker knows about the person: the app's words, their email and its parts, their name."""
+    words = list(APP_WORDS)
+    if email:
+        address = _normalise(email)
+        local, _, domain = address.partition("@")
+        words += [address, local, domain, *local.replace("_", ".").replace("-", ".").split(".")]
+    if name:
+        parts = name.lower().split()
+        words += [*parts, "".join(parts)]  # "samrivera" as well as "sam" and "rivera"
+    return [w for w in words if w]
+
+
+def policy_problem(password: str | None, email: str | None = None, name: str | None = None) -> str | None:
     """Why ``password`` is refused, or None when it passes (length is checked by the form).
 
     "Password1" and "PASSWORD1" are as guessable as "password1", so the
@@ -39,4 +92,13 @@ def policy_problem(password: str | None, email: str | None = None) -> str | None
         address = _normalise(email)
         if candidate in (address, address.partition("@")[0]):
             return EMAIL_MESSAGE
-    return None
+    return strength_problem(password, context_words(email, name))
+
+
+def strength_problem(password: str, context: Iterable[str] = APP_WORDS) -> str | None:
+    """zxcvbn's verdict: None when the password is hard enough to guess, else why not and what helps."""
+    result = zxcvbn(password[:ESTIMATE_CHARS], user_inputs=list(context))
+    if result["score"] >= MIN_SCORE:
+        return None
+    warning = result["feedback"].get("warning") or ""
+    return " ".join(part for part in (WEAK_MESSAGE, warning, WEAK_ADVICE) if part)

@@ -69,7 +69,7 @@ def rows_for(user: User) -> list[DashboardRow]:
     for p in partnerships:
         role = p.role_of(user)
         timeline = timeline_of(records[p.id], role)
-        signals = signals_of(timeline)
+        signals = signals_of(timeline, scope=(p.id, role))
         rows.append(DashboardRow(p, role, timeline, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
     rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
     return rows

@@ -9,7 +9,7 @@ from partnertrack.access import therapist_required
 from partnertrack.dashboard.rows import caseload_lines, rows_for
 from partnertrack.insights import service as insights
 from partnertrack.insights.chart_data import caseload
-from partnertrack.insights.images import FORMATS, image_response
+from partnertrack.insights.images import FORMATS, ChartScope, image_response
 
 bp = Blueprint("dashboard", __name__)
 
@@ -33,4 +33,5 @@ def caseload_chart(fmt: str):
     """The therapist's caseload overview: one small line per patient."""
     if fmt not in FORMATS:
         abort(404)
-    return image_response(caseload(caseload_lines(rows_for(current_user))), fmt)
+    data = caseload(caseload_lines(rows_for(current_user)))
+    return image_response(data, fmt, ChartScope(None, current_user.id))

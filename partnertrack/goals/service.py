@@ -13,7 +13,8 @@ from datetime import datetime
 
 from flask import current_app
 
-from partnertrack.core.clock import today
+from partnertrack.core.clock import today, utcnow
+from partnertrack.core.database import insert_ignoring_duplicates
 from partnertrack.core.refusals import Refused
 from partnertrack.extensions import db
 from partnertrack.goals.models import GOAL_TEXT_MAX, Goal, GoalProgress, GoalRevision
@@ -161,10 +162,25 @@ def save_progress(rating: Rating, values: Mapping[int, int | None]) -> None:
             if row is not None:
                 db.session.delete(row)
         elif row is None:
-            db.session.add(GoalProgress(goal_id=goal_id, rating_id=rating.id, progress=value))
+            _insert_progress(goal_id, rating.id, value)
         else:
             row.progress = value
     db.session.flush()
+
+
+def _insert_progress(goal_id: int, rating_id: int, value: int) -> None:
+    """Add one progress row, or set it when a request at the same moment (a double click) just added it.
+
+    ON CONFLICT DO NOTHING on the (goal, rating) key: a plain insert made the second of two
+    racing requests fail on that key, although the first had stored the rating.
+    """
+    key = {"goal_id": goal_id, "rating_id": rating_id}
+    if not insert_ignoring_duplicates(GoalProgress, {**key, "progress": value}, ("goal_id", "rating_id")):
+        db.session.execute(
+            db.update(GoalProgress)
+            .where(GoalProgress.goal_id == goal_id, GoalProgress.rating_id == rating_id)
+            .values(progress=value, updated_at=utcnow())
+        )
 
 
 # --- what each party may see -------------------------------------------------------------

@@ -24,7 +24,7 @@ from partnertrack.insights.chart_style import (
     plot_series,
 )
 
-RENDER_VERSION = "1"  # bump when drawing changes so cached images are not reused
+RENDER_VERSION = "2"  # bump when drawing changes so cached images are not reused
 FIGSIZE = (8.0, 4.5)  # inches: wide enough for desktop, still legible scaled to a phone
 PNG_DPI = 150  # 1200 x 675 px: sharp on high-density phone screens
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -71,7 +71,10 @@ def _matplotlib() -> tuple[type, type]:
 
     These rcParams are process-wide; setting the same values on every call is
     idempotent and cheap. Text stays text in SVG (fonttype none): smaller files,
-    faster rendering, and words a browser can find and zoom.
+    faster rendering, and words a browser can find and zoom. Every text is drawn
+    as typed, never read as a formula: matplotlib would take "$...$" in a goal or
+    a patient's name for mathematical notation (and fail on a broken one), so
+    parse_math is off for every text object, titles, legends and tick labels alike.
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -79,6 +82,8 @@ def _matplotlib() -> tuple[type, type]:
 
     matplotlib.rcParams["svg.hashsalt"] = "partnertrack"
     matplotlib.rcParams["svg.fonttype"] = "none"
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     return Figure, FigureCanvasAgg
 
 

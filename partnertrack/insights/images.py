@@ -1,21 +1,51 @@
-"""A chart as an HTTP answer: rendered once per distinct content, 304 when the viewer has it."""
+"""A chart as an HTTP answer: cached per partnership, viewer and data version; 304 when the viewer has it.
+
+Why not one cache entry per distinct content, shared by everyone who draws the same
+thing: the time of the answer would tell a visitor whether anyone else's chart already
+holds that content. A therapist who copies what they can see into a partnership of their
+own, rates the session still hidden from them there with each guess 0-10 and times the
+chart, sees the right guess come back from the real patient's cached image (15 ms against
+170 ms): the blind rule broken by a stopwatch. So every entry belongs to one partnership
+(or one therapist's caseload) and one viewer, and only that viewer's own requests can
+find it; the data version (a hash of what is drawn) decides whether it is still current.
+docs/architecture.md ("Caches") holds the rule for any new cache.
+"""
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask import Response, abort, current_app, request
 
 from partnertrack.extensions import cache
 from partnertrack.insights.chart_model import ChartData
+from partnertrack.insights.service import PARTNERSHIP_CHARTS
 
 FORMATS = ("svg", "png")
+CHART_NAMES = (*PARTNERSHIP_CHARTS, "caseload")
 
 
-def image_response(data: ChartData, fmt: str) -> Response:
-    """The chart as an image response, rendered at most once per distinct content.
+@dataclass(frozen=True)
+class ChartScope:
+    """Whose chart this is: one partnership (None for a therapist's caseload) as one user sees it."""
 
-    The ETag is a hash of what is drawn, so it changes exactly when the visible
-    data changes; the rendered bytes are shared through the cache (Redis when
-    configured) by every process.
+    partnership_id: int | None
+    viewer_id: int
+
+    def key(self, name: str, fmt: str) -> str:
+        """The cache key of chart ``name`` in ``fmt``: one entry per chart, holding its latest version."""
+        where = "caseload" if self.partnership_id is None else f"p{self.partnership_id}"
+        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}"
+
+
+def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
+    """The chart as an image response, rendered once per version of what ``scope``'s viewer sees.
+
+    The ETag is keyed with the app's secret and the scope, so equal images in two
+    partnerships never carry equal tags either.
     """
     from partnertrack.insights.charts import (
         FORMATS as MIMETYPES,  # matplotlib loads on the first chart
@@ -24,13 +54,41 @@ def image_response(data: ChartData, fmt: str) -> Response:
 
     if fmt not in FORMATS:
         abort(404)
-    tag = etag(data, fmt)
-    headers = {"ETag": tag, "Cache-Control": "private, no-cache", "Vary": "Cookie"}
-    if request.if_none_match.contains(tag.strip('"')):
+    key = scope.key(data.name, fmt)
+    version = etag(data, fmt).strip('"')
+    tag = _scoped_tag(key, version)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    if request.if_none_match.contains(tag):
         return Response(status=304, headers=headers)
-    key = "chart:" + tag.strip('"')
-    body = cache.get(key)
-    if body is None:
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        body = stored[1]
+    else:
         body = render(data, fmt)
-        cache.set(key, body)
+        cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def _scoped_tag(key: str, version: str) -> str:
+    """An ETag nobody can compute from the content alone: HMAC of scope and version."""
+    secret = current_app.secret_key
+    secret = secret if isinstance(secret, bytes) else str(secret).encode()
+    return hmac.new(secret, f"{key}|{version}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def purge(partnership_ids: Iterable[int | None], viewer_ids: Iterable[int]) -> None:
+    """Delete every cached chart of these partnerships (None: the caseload) as these users saw them.
+
+    Erasing an account calls this, so no image of the person's ratings outlives them in
+    the cache (Redis is shared by every process; the in-memory cache is this process's).
+    """
+    viewers = list(viewer_ids)
+    keys = [
+        ChartScope(partnership_id, viewer).key(name, fmt)
+        for partnership_id in partnership_ids
+        for viewer in viewers
+        for name in CHART_NAMES
+        for fmt in FORMATS
+    ]
+    if keys:
+        cache.delete_many(*keys)

@@ -40,16 +40,18 @@ _MEMO: OrderedDict[str, Signals] = OrderedDict()
 _MEMO_SIZE = 4096
 
 
-def signals_of(timeline: Sequence[SessionView]) -> Signals:
-    """Every signal of one partnership, from what the viewer may see.
+def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str]) -> Signals:
+    """Every signal of one partnership, from what the viewer may see; ``scope`` is (partnership id, role).
 
     Memoised per process by a hash of exactly what the analysis reads (the
     visible sessions, today's date, the thresholds): a dashboard re-analysing 40
     unchanged partnerships on every load spent most of its time here, and a
-    content key can never serve a stale result.
+    content key can never serve a stale result. The key starts with the scope:
+    a memo shared by content would let a copied partnership time a hidden rating
+    (docs/architecture.md, "Caches").
     """
     limits, day = thresholds(), today()
-    key = hashlib.blake2b(repr((day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
+    key = hashlib.blake2b(repr((scope, day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
     found = _MEMO.get(key)
     if found is not None:
         _MEMO.move_to_end(key)
@@ -93,7 +95,9 @@ def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_model.
 def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name."""
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
-        "alliance": lambda: chart_data.alliance(rating_data(timeline), signals_of(timeline).ruptures, viewer_role=role),
+        "alliance": lambda: chart_data.alliance(
+            rating_data(timeline), signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
+        ),
         "factors": lambda: chart_data.factor_trends(rating_data(timeline), viewer_role=role),
         "gaps": lambda: chart_data.gap_map(rating_data(timeline), thresholds(), viewer_role=role),
         "readiness": lambda: chart_data.readiness(rating_data(timeline), thresholds(), viewer_role=role),

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 from datetime import date, timedelta
 
 from flask import current_app
 
 from partnertrack.core.clock import as_utc, utcnow
-from partnertrack.core.tokens import TOKEN_MAX_LENGTH, hash_token, new_token
+from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_salt
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership, User
+
+INVITE_PURPOSE = "invite"
 
 
 def open_partnership(therapist: User, patient_name: str, started_on: date) -> tuple[Partnership, str]:
@@ -30,10 +33,36 @@ def new_invite(partnership: Partnership) -> str:
         else []
     ):
         old.used_at = now
-    token = new_token()
+    salt = new_salt()
+    token = derived_token(current_app.secret_key, INVITE_PURPOSE, salt)
     days = current_app.config["INVITE_DAYS"]
-    db.session.add(Invite(partnership=partnership, token_hash=hash_token(token), expires_at=now + timedelta(days=days)))
+    db.session.add(
+        Invite(
+            partnership=partnership,
+            token_hash=hash_token(token),
+            link_salt=salt,
+            expires_at=now + timedelta(days=days),
+        )
+    )
     return token
+
+
+def current_invite_token(partnership: Partnership) -> str | None:
+    """The token of the partnership's usable invite, derived again from its salt; None when there is none.
+
+    None too for an invite whose link can no longer be made: one from before links were
+    derived, or made under another secret key (the stored hash no longer matches).
+    """
+    invite = db.session.scalar(
+        db.select(Invite)
+        .where(Invite.partnership_id == partnership.id, Invite.used_at.is_(None))
+        .order_by(Invite.id.desc())
+        .limit(1)
+    )
+    if invite is None or not invite.link_salt or as_utc(invite.expires_at) <= utcnow():
+        return None
+    token = derived_token(current_app.secret_key, INVITE_PURPOSE, invite.link_salt)
+    return token if hmac.compare_digest(hash_token(token), invite.token_hash) else None
 
 
 class InviteProblem(Exception):

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -33,6 +32,7 @@ from partnertrack.partnerships.forms import PartnershipForm
 from partnertrack.partnerships.overview import trend_table
 from partnertrack.partnerships.service import (
     InviteProblem,
+    current_invite_token,
     find_invite,
     join,
     new_invite,
@@ -57,18 +57,10 @@ def new():
         if form.started_on.data > today():
             form.started_on.errors.append("The start date cannot be in the future.")
         else:
-            partnership, token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
-            _remember_invite(partnership.id, token)
+            partnership, _token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
             flash("Partnership opened. Send the invite link below to your patient.", "success")
             return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
-
-
-def _remember_invite(partnership_id: int, token: str) -> None:
-    """Keep the raw link in the therapist's own session: the database holds only its hash."""
-    links = dict(session.get("invite_links", {}))
-    links[str(partnership_id)] = token
-    session["invite_links"] = links
 
 
 @member_bp.get("/")
@@ -77,13 +69,10 @@ def show():
     partnership, role = g.partnership, g.role
     record_view_once(partnership.id)
     timeline = timeline_for(partnership, role)
-    token = session.get("invite_links", {}).get(str(partnership.id)) if role == Role.THERAPIST else None
-    invite_url = (
-        url_for("partnerships.join_page", token=token, _external=True)
-        if token and partnership.patient_id is None
-        else None
-    )
-    signals = insights.signals_of(timeline)
+    # The link is derived again on the server: no cookie ever holds it (core/tokens.derived_token).
+    token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
+    invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
+    signals = insights.signals_of(timeline, scope=(partnership.id, role))
     charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
         "partnerships/show.html",
@@ -110,7 +99,7 @@ def reinvite():
     elif partnership.patient_id is not None:
         flash("The patient has already joined this partnership.", "error")
     elif EmptyForm().validate_on_submit():
-        _remember_invite(partnership.id, new_invite(partnership))
+        new_invite(partnership)
         flash("A new invite link is ready. Earlier links no longer work.", "success")
     return redirect(url_for("partnership.show"))
 

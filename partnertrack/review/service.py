@@ -40,7 +40,15 @@ def state_of(partnership: Partnership, review: Review | None) -> ReviewState:
 
 
 def _fresh(partnership: Partnership) -> Review | None:
-    """Re-read the partnership and its review, so the rules judge the latest state."""
+    """Lock the partnership's row, then re-read it and its review, so the rules judge the latest state.
+
+    Every step takes this one lock before it writes anything. Without it "agree" wrote the
+    review and then the partnership while "close" wrote them the other way round: each
+    held one row and waited for the other's, and PostgreSQL failed one of them (a
+    deadlock). Now the second step waits for the first to commit and then sees its
+    result. SQLite locks the whole database for a write and ignores FOR UPDATE.
+    """
+    db.session.execute(db.select(Partnership.id).where(Partnership.id == partnership.id).with_for_update())
     db.session.refresh(partnership)
     return review_of(partnership)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -403,3 +404,36 @@ def download_review_pdf_text(page: Page) -> str:
     assert download.suggested_filename.endswith(".pdf"), download.suggested_filename
     reader = PdfReader(download.path())
     return "\n".join(p.extract_text() or "" for p in reader.pages)
+
+
+# ---- two-factor sign-in -----------------------------------------------------------------------
+
+
+def set_up_two_factor(page: Page, password: str, code_at: Callable[[str], str]) -> tuple[str, list[str]]:
+    """From the account page, turn on two-factor sign-in; returns the key and the recovery codes shown.
+
+    ``code_at(key)`` is what the authenticator app would show for that key now.
+    """
+    page.goto("/account/")
+    page.get_by_role("link", name="Two-factor sign-in").click()
+    page.get_by_role("link", name="Set up two-factor sign-in").click()
+    expect(page.get_by_role("img", name="QR code holding the key for your authenticator app")).to_be_visible()
+    key = page.locator("#two-factor-key").inner_text().replace(" ", "")
+    page.get_by_label("Authentication code", exact=True).fill(code_at(key))
+    page.get_by_label("Current password", exact=True).fill(password)
+    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Save your recovery codes")
+    codes = page.get_by_role("list", name="Recovery codes").locator("code").all_inner_texts()
+    return key, codes
+
+
+def log_in_with_code(page: Page, email: str, password: str, code: str) -> None:
+    """Log in with the password, then the code the next page asks for."""
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+    page.get_by_label("Authentication code", exact=True).fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

@@ -55,6 +55,9 @@ MAIN_PAGES = [
     MainPage("account-password", "therapist", lambda s: "/account/password"),
     MainPage("account-delete", "patient", lambda s: "/account/delete"),
     MainPage("account-activity", "therapist", lambda s: "/account/activity"),
+    # Two-factor sign-in's settings; its recovery codes and code step are checked in its journey.
+    MainPage("account-two-factor", "therapist", lambda s: "/account/two-factor/"),
+    MainPage("two-factor-setup", "patient", lambda s: "/account/two-factor/setup"),
 ]
 PAGES_BY_NAME = {p.name: p for p in MAIN_PAGES}
 

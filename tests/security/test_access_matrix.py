@@ -26,6 +26,13 @@ EXPECTATIONS: dict[str, str] = {
     "auth.login": PUBLIC,
     "auth.register": PUBLIC,
     "partnerships.join_page": PUBLIC,
+    # The code step of signing in: only for a visitor half-way through signing in (tested in
+    # tests/web/test_two_factor.py); anyone else not logged in is sent to /login like here.
+    "two_factor.verify": LOGGED_IN,
+    "account_two_factor.index": LOGGED_IN,
+    "account_two_factor.setup": LOGGED_IN,
+    "account_two_factor.recovery_codes": LOGGED_IN,
+    "account_two_factor.disable": LOGGED_IN,
     "auth.logout": LOGGED_IN,
     "dashboard.index": LOGGED_IN,
     "account.index": LOGGED_IN,

@@ -117,6 +117,11 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "review.notes": ("pat@example.org", {"progress": text, "left_undone": text}),
     "review.agree": ("pat@example.org", {}),
     "review.withdraw": ("pat@example.org", {}),
+    # The code step is posted half-way through Omar's sign-in (two-factor sign-in on): _code_step_client.
+    "two_factor.verify": (None, {"code": text}),
+    "account_two_factor.setup": ("tara@example.org", {"code": text, "current": password}),
+    "account_two_factor.recovery_codes": ("tara@example.org", {"current": password}),
+    "account_two_factor.disable": ("tara@example.org", {"current": password}),
 }
 # A mass-assignment attempt rides along with some posts.
 EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", "active": "0", "session_version": "9"}))
@@ -158,6 +163,23 @@ def _fresh_invite_url(app, world) -> str:
     return f"/join/{token}"
 
 
+def _code_step_client(app):
+    """A client half-way through signing in as Omar, whose account has two-factor sign-in on."""
+    from partnertrack.auth.two_factor import enabled_for
+    from partnertrack.models import User
+    from tests.factories import enable_two_factor
+
+    with app.app_context():
+        omar = db.session.scalar(db.select(User).where(User.email == "omar@example.org"))
+        needed, omar_id = not enabled_for(omar), omar.id
+    if needed:
+        enable_two_factor(app, omar_id)
+    client = app.test_client()
+    step = client.post("/login", data={"email": "omar@example.org", "password": PASSWORD})
+    assert step.headers["Location"] == "/login/code"
+    return client
+
+
 def _raw_payloads(body: str) -> list[str]:
     """The HTML payloads found unescaped in ``body``."""
     return [p for p in HTML_PAYLOADS if p in body]
@@ -187,7 +209,10 @@ def test_hostile_values_never_break_a_form(app, world, endpoint, data):
         if endpoint == "partnerships.join_page"
         else url_for_rule(rules[endpoint], world, app)
     )
-    client = client_as(app, who) if who else app.test_client()
+    if endpoint == "two_factor.verify":
+        client = _code_step_client(app)
+    else:
+        client = client_as(app, who) if who else app.test_client()
     form = data.draw(_form(fields), label="form")
     if endpoint == "account.delete" and form.get("current") == PASSWORD:
         form["current"] = "not the password"  # a real deletion would end the fuzzing of this form

@@ -122,3 +122,44 @@ def test_user_create_refuses_a_common_password(app, runner):
         args=["user", "create", "--name", "X", "--email", "x@example.org", "--password", "1234567890"]
     )
     assert result.exit_code != 0 and "most commonly used" in result.output
+
+
+# --- strength (zxcvbn with the app's words and the person's as context) ----------------------
+
+
+@pytest.mark.parametrize("password", ["partnertrack", "therapy2026", "abcabcabca", "Partnertrack1", "mutuality99"])
+def test_policy_refuses_easily_guessed_passwords(password):
+    """Neither on the common list nor the email, yet guessed in minutes: the app's own words, patterns."""
+    problem = policy_problem(password, "new@example.org")
+    assert problem is not None and "easy to guess" in problem
+
+
+def test_the_persons_name_and_email_count_as_known_words():
+    assert policy_problem("SamRivera2025", "sam.rivera@example.org", "Sam Rivera") is not None
+    assert policy_problem("sam.rivera1", "sam.rivera@example.org") is not None
+    assert policy_problem("lantern orbit pickle", "sam.rivera@example.org", "Sam Rivera") is None
+
+
+@pytest.mark.parametrize("password", ["partnertrack", "therapy2026", "abcabcabca"])
+def test_sign_up_refuses_an_easily_guessed_password(app, client, password):
+    response = _register(client, password)
+    assert response.status_code == 422
+    assert "would be easy to guess" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.email == "new@example.org")) is None
+
+
+def test_password_change_refuses_an_easily_guessed_password(app, world):
+    client = client_as(app, "pat@example.org")
+    data = {"current": "correct horse battery", "password": "therapy2026", "confirm": "therapy2026"}
+    response = client.post("/account/password", data=data)
+    assert response.status_code == 422 and "would be easy to guess" in response.get_data(as_text=True)
+    with app.app_context():
+        from tests.factories import PASSWORD
+
+        assert check_password(db.session.get(User, world.patient).password_hash, PASSWORD)
+
+
+def test_reset_password_command_refuses_an_easily_guessed_password(app, world, runner):
+    result = runner.invoke(args=["user", "reset-password", "--email", "pat@example.org", "--password", "abcabcabca"])
+    assert result.exit_code != 0 and "easy to guess" in result.output

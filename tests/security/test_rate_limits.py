@@ -1,4 +1,4 @@
-"""Login and invite joining are rate-limited per address and per account, in memory or in Redis."""
+"""Login and invite joining are rate-limited per address and per account, in memory, SQLite or Redis."""
 
 from __future__ import annotations
 
@@ -19,11 +19,17 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 LIMIT = 3
 
 
-@pytest.fixture(params=["memory", "redis"])
-def storage(request):
-    """Limiter settings for one storage; for Redis, our own database, emptied before and after."""
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def storage(request, tmp_path):
+    """Limiter settings for one storage; for Redis, our own database, emptied before and after.
+
+    sqlite is the one-machine default (a file in the instance folder, shared by the workers).
+    """
     if request.param == "memory":
         yield {"RATELIMIT_STORAGE_URI": "memory://"}
+        return
+    if request.param == "sqlite":
+        yield {"RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'limits.sqlite'}"}
         return
     with _own_redis_db():
         yield {"RATELIMIT_STORAGE_URI": REDIS_URL}
@@ -48,7 +54,12 @@ def _own_redis_db():
 
 def _app(new_app, storage: dict):
     """An app with the limiter on at LIMIT per minute, and one therapist."""
-    app = new_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT=f"{LIMIT} per minute", **storage)
+    app = new_app(
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT=f"{LIMIT} per minute",
+        LOGIN_ACCOUNT_RATE_LIMIT=f"{LIMIT} per minute",
+        **storage,
+    )
     with app.app_context():
         add_user("Dr Tara Therapist", "tara@example.org", "therapist")
     return app
@@ -78,7 +89,10 @@ def test_login_is_limited_per_address(new_app, storage):
 
 
 def test_login_is_limited_per_account(new_app, storage):
-    """Guessing one account's password from many addresses is stopped too."""
+    """Guessing one account's password from many addresses is stopped too, on every device it never used.
+
+    The owner's own devices keep a budget of their own: tests/security/test_lockout.py.
+    """
     client = _app(new_app, storage).test_client()
     for n in range(LIMIT):
         assert _login(client, "tara@example.org", address=f"10.0.1.{n}").status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.factories import World
 
@@ -71,7 +72,7 @@ def url_for_rule(rule, world: World, app) -> str:
             if argument not in filled:
                 filled[argument] = PARAMS[argument](world, app)
             values[argument] = filled[argument]
-        elif type(rule._converters[argument]).__name__ == "IntegerConverter":
+        elif isinstance(rule._converters[argument], IntegerConverter):
             values[argument] = 1
         else:
             pytest.fail(f"URL parameter <{argument}> of {rule.rule} has no filler: add it to PARAMS")

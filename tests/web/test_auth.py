@@ -50,7 +50,8 @@ def test_register_rejects_bad_input_and_stores_nothing(app, client, changes, mes
 
 
 def test_register_accepts_a_64_character_password(app, client):
-    long = "x" * 64
+    long = "a quiet walk by the river at dawn, then tea with my sister, at 7"
+    assert len(long) == 64
     assert client.post("/register", data=dict(GOOD, password=long, confirm=long)).status_code == 302
     assert user_count(app) == 1
 
@@ -58,7 +59,7 @@ def test_register_accepts_a_64_character_password(app, client):
 def test_duplicate_email_is_refused(app, client, world):
     before = user_count(app)
     response = client.post("/register", data=dict(GOOD, email="TARA@example.org"))
-    assert "An account with this email already exists" in response.text
+    assert "could not create an account with this email address" in response.text
     assert user_count(app) == before
 
 
