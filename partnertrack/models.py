@@ -23,6 +23,9 @@ MODEL_MODULES = (
     "partnertrack.goals.models",
     "partnertrack.ruptures.models",
     "partnertrack.review.models",
+    "partnertrack.core.outbox",
+    "partnertrack.notifications.models",
+    "partnertrack.auth.models",
 )
 
 
@@ -109,6 +112,9 @@ class Invite(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    # The token is derived from it (core/tokens.derived_token), so the mail worker can write
+    # the link into the invite mail; NULL for invites made before invites were mailed.
+    nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
     used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))

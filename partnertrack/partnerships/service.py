@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 
 from partnertrack.core.clock import as_utc, utcnow
-from partnertrack.core.tokens import TOKEN_MAX_LENGTH, hash_token, new_token
+from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership, User
 
@@ -30,10 +30,20 @@ def new_invite(partnership: Partnership) -> str:
         else []
     ):
         old.used_at = now
-    token = new_token()
+    nonce = new_nonce()
+    token = invite_token(nonce)
     days = current_app.config["INVITE_DAYS"]
-    db.session.add(Invite(partnership=partnership, token_hash=hash_token(token), expires_at=now + timedelta(days=days)))
+    invite = Invite(
+        partnership=partnership, token_hash=hash_token(token), nonce=nonce, expires_at=now + timedelta(days=days)
+    )
+    db.session.add(invite)
+    db.session.flush()
     return token
+
+
+def invite_token(nonce: str) -> str:
+    """The invite link's token, derived from the nonce stored with the invite (the mail worker writes it again)."""
+    return derived_token("invite", nonce)
 
 
 class InviteProblem(Exception):

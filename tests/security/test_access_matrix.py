@@ -26,6 +26,12 @@ EXPECTATIONS: dict[str, str] = {
     "auth.login": PUBLIC,
     "auth.register": PUBLIC,
     "partnerships.join_page": PUBLIC,
+    # Mailed links: a form link, a password reset and one-click unsubscribe answer anyone.
+    "notifications.form_link": PUBLIC,
+    "notifications.unsubscribe": PUBLIC,
+    "reset.request_page": PUBLIC,
+    "reset.reset_page": PUBLIC,
+    "notifications.preferences": LOGGED_IN,
     "auth.logout": LOGGED_IN,
     "dashboard.index": LOGGED_IN,
     "account.index": LOGGED_IN,
