@@ -56,6 +56,8 @@ def mail_defaults() -> dict:
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "PartnerTrack <partnertrack@localhost>",
         "MAIL_TIMEOUT": 30,
+        # Without MAIL_SERVER, where each mail is written as a file (unset: instance/mail/).
+        "MAIL_FILE_FOLDER": None,
         # Where links in mail point (https://partnertrack.example.org); unset: the address the
         # request that caused the mail came to. A clinic must set it.
         "PUBLIC_URL": None,

@@ -144,7 +144,7 @@ class FileTransport:
     """Without a mail server: each message goes to the log and to ``instance/mail/<name>.eml``."""
 
     def __init__(self, config, instance_path: str):
-        self.folder = os.path.join(instance_path, MAIL_FOLDER)
+        self.folder = config.get("MAIL_FILE_FOLDER") or os.path.join(instance_path, MAIL_FOLDER)
 
     def __enter__(self) -> FileTransport:
         os.makedirs(self.folder, exist_ok=True)

@@ -15,9 +15,7 @@ class NotificationsFormBase(FlaskForm):
 
     time_zone = SelectField(
         "Time zone",
-        description=(
-            "Reminders never arrive between 21:00 and 08:00 in this time zone; the weekly summary comes on Monday."
-        ),
+        description="Emails that can wait, such as reminders, never arrive between 21:00 and 08:00 in this time zone.",
         validate_choice=False,
     )
     submit = SubmitField("Save email choices")
