@@ -70,6 +70,8 @@ def mail_defaults() -> dict:
         "MAIL_POLL_SECONDS": 2.0,
         # The README's run command starts one worker beside gunicorn (gunicorn.conf.py).
         "MAIL_WORKER_IN_SERVER": True,
+        # Sent, refused and skipped mail is kept this long (the partnership page shows it), then deleted.
+        "MAIL_KEEP_DAYS": 90,
         # What is sent and when.
         "FORM_LINK_HOURS": 72,
         "REMINDER_AFTER_HOURS": 48,

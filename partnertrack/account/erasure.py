@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from partnertrack.core.audit import record
+from partnertrack.core.outbox import forget_address
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal, GoalRevision
@@ -52,6 +53,7 @@ def delete_account(user: User) -> None:
         partnership.patient_id = None
         record("partnership.closed_by_patient", partnership.id, user=user)
     record("account.deleted", user=user)
+    forget_address(user.email)  # mail to the address (invites too); the rest goes with the account
     # Invited-only partnerships of a therapist go with the account (ON DELETE CASCADE).
     db.session.delete(user)
     db.session.flush()

@@ -160,3 +160,19 @@ def render_letter(template: str, subject: str, base_url: str, unsubscribe_url: s
         text = render_template(f"email/{template}.txt", **values)
         html = render_template(f"email/{template}.html", **values)
     return Rendered(subject, text, html, unsubscribe_url)
+
+
+def forget_old_mail() -> int:
+    """Delete finished mail older than MAIL_KEEP_DAYS (addresses are personal data); how many rows."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - timedelta(days=current_app.config["MAIL_KEEP_DAYS"])
+    result = db.session.execute(
+        sa.delete(OutboxMessage).where(OutboxMessage.status != PENDING, OutboxMessage.created_at < cutoff)
+    )
+    return result.rowcount
+
+
+def forget_address(address: str) -> None:
+    """Delete every mail to ``address`` (an erased account's own address, also on invites). Flushes."""
+    db.session.execute(sa.delete(OutboxMessage).where(sa.func.lower(OutboxMessage.to_address) == address.lower()))

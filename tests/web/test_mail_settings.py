@@ -6,7 +6,7 @@ from datetime import date
 
 from partnertrack.notifications.models import MailSuppression, NotificationSettings
 from tests.factories import PATIENT, THERAPIST, YESTERDAY, rating_form
-from tests.helpers import client_as, count, deliver, outbox, path_of, table_snapshot, text_of
+from tests.helpers import client_as, count, deliver, link_in, outbox, path_of, table_snapshot, text_of
 
 
 def _unsubscribe_path(message) -> str:
@@ -102,3 +102,35 @@ def test_the_password_reset_mail_unsubscribes_from_everything_optional(mail_app,
         settings = db.session.get(NotificationSettings, world.therapist)
         assert not any((settings.form_links, settings.reminders, settings.alerts, settings.digest))
     assert outbox(mail_app)[0].kind == "password_reset"
+
+
+def test_a_deleted_patient_leaves_no_address_in_the_outbox(mail_app, mail_server, world):
+    from partnertrack.core.outbox import OutboxMessage
+
+    therapist = client_as(mail_app, THERAPIST)
+    form = {"patient_name": "Zoe", "started_on": date.today().isoformat(), "patient_email": "zoe@example.org"}
+    therapist.post("/partnerships/new", data=form)
+    deliver(mail_app)
+    invite_path = path_of(link_in(mail_server.wait_for(1)[0], "/join/"))
+    joined = mail_app.test_client()
+    password = "correct horse battery"
+    account = {"name": "Zoe", "email": "zoe@example.org", "password": password, "confirm": password}
+    assert joined.post(invite_path, data=account).status_code == 302
+    assert count(mail_app, OutboxMessage) == 1
+    joined.post("/account/delete", data={"current": "correct horse battery", "understood": "y"})
+    assert count(mail_app, OutboxMessage) == 0
+
+
+def test_finished_mail_is_forgotten_after_the_keeping_period(mail_app, mail_server, world):
+    from datetime import UTC, datetime, timedelta
+
+    from partnertrack.core.outbox import OutboxMessage
+
+    client_as(mail_app, THERAPIST).post(f"/partnerships/{world.partnership}/rate", data=rating_form(YESTERDAY))
+    deliver(mail_app)
+    mail_app.config["NOW"] = datetime.now(UTC) + timedelta(days=89)
+    deliver(mail_app)
+    assert count(mail_app, OutboxMessage) == 1
+    mail_app.config["NOW"] = datetime.now(UTC) + timedelta(days=91)
+    deliver(mail_app)
+    assert count(mail_app, OutboxMessage) == 0
