@@ -251,3 +251,34 @@ def test_the_run_command_starts_a_worker_beside_the_web_server(tmp_path):
             assert "Mail worker started" in server.log()
         finally:
             server.stop()
+
+
+def test_without_a_mail_server_the_run_command_prints_every_mail_and_saves_it(tmp_path):
+    """The quick start needs no mail server: the reset mail, link included, is in the server's output and a file."""
+    import re
+
+    import requests
+
+    from tests.serverutil import Server
+
+    url = database_url(tmp_path)
+    server = Server(url, tmp_path / "instance", workers=1)
+    server.setup()
+    app = seeding_app(url, tmp_path)
+    with app.app_context():
+        create_user("Dr Who", "who@example.org", "correct horse battery", Role.THERAPIST)
+        db.session.commit()
+        db.engine.dispose()
+    base = server.start()
+    try:
+        with requests.Session() as browser:
+            page = browser.get(base + "/reset-password", timeout=10).text
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            browser.post(base + "/reset-password", data={"csrf_token": token, "email": "who@example.org"}, timeout=10)
+        folder = tmp_path / "instance" / "mail"
+        wait_until(lambda: folder.exists() and any(folder.glob("*.eml")), "the mail file")
+        wait_until(lambda: "no MAIL_SERVER is set" in server.log(), "the mail in the server's output")
+        link = re.search(r"http://127\.0\.0\.1:\d+/reset-password/\S+", server.log()).group(0)
+        assert requests.get(link, timeout=10).status_code == 200  # the printed link works
+    finally:
+        server.stop()
