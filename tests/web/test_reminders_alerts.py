@@ -157,3 +157,20 @@ def test_the_weekly_digest_is_off_by_default_then_weekly_once(mail_app, mail_ser
     mail_app.config["NOW"] = monday + timedelta(days=7)  # next Monday: the next one
     deliver(mail_app)
     assert len(outbox(mail_app, kind="digest")) == 2
+
+
+def test_a_reminder_held_up_by_the_mail_server_waits_for_the_morning(rated, mail_app, mail_server):
+    mail_server.stop()
+    rated(T0 + timedelta(hours=48))  # 10:00 UTC, daytime in UTC
+    deliver(mail_app)
+    [row] = _reminders(mail_app)
+    assert row.status == "pending" and row.attempts == 1
+    mail_server.start()
+    rated(T0 + timedelta(hours=48 + 11, minutes=30))  # 21:30 UTC: quiet hours now
+    report = deliver(mail_app)
+    assert (report.sent, report.deferred) == (0, 1)
+    [row] = _reminders(mail_app)
+    assert row.next_attempt_at.replace(tzinfo=UTC) == datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    assert row.attempts == 1  # putting it off is not a failed attempt
+    rated(datetime(2026, 12, 3, 8, 0, tzinfo=UTC))
+    assert deliver(mail_app).sent == 1
