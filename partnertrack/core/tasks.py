@@ -130,12 +130,22 @@ def _finish(row_id: int, owner: str, **values) -> bool:
     return result.rowcount == 1
 
 
-def _letters(ids: list[int]) -> tuple[list[tuple[int, int, Letter]], list[tuple[int, Skip | Later]]]:
-    """Write each claimed mail now: (id, attempts, letter) to send, and (id, outcome) skipped or put off."""
+def _letters(ids: list[int]) -> tuple[list[tuple[int, int, Letter]], list[tuple[int, object]]]:
+    """Write each claimed mail now: (id, attempts, letter) to send, and (id, outcome) of the others.
+
+    An outcome is Skip, Later, or (attempts, DeliveryError) for a mail that could not be
+    written (a bug or a missing template): it is retried like a failed send, and the
+    worker goes on with the rest instead of stopping.
+    """
     to_send, others = [], []
     for row_id in ids:
         row = db.session.get(OutboxMessage, row_id)
-        outcome = render(row)
+        try:
+            outcome = render(row)
+        except Exception as error:
+            log.exception("Mail %s (%s) could not be written.", row_id, row.kind)
+            others.append((row_id, (row.attempts, DeliveryError(f"The mail could not be written: {error!r}"))))
+            continue
         if isinstance(outcome, Skip | Later):
             others.append((row_id, outcome))
             continue
@@ -173,7 +183,9 @@ def deliver_due(limit: int | None = None, stop: threading.Event | None = None) -
         return report
     to_send, others = _letters(ids)
     for row_id, outcome in others:
-        if isinstance(outcome, Skip):
+        if isinstance(outcome, tuple):
+            _after_failure(row_id, owner, *outcome, report)
+        elif isinstance(outcome, Skip):
             _finish(row_id, owner, status=SKIPPED, last_error=outcome.reason[:ERROR_MAX])
             report.skipped += 1
         else:
@@ -244,6 +256,12 @@ def run_worker(stop: threading.Event, exit_with_parent: bool = False) -> None:
         except sa.exc.SQLAlchemyError as error:
             db.session.rollback()
             log.error("The mail worker cannot reach the database (%s); trying again shortly.", error.__class__.__name__)
+            report = Report()
+        except Exception:
+            # Whatever went wrong, the claimed rows keep their lease and are tried again
+            # once it runs out; the worker stays up for the rest.
+            db.session.rollback()
+            log.exception("The mail worker hit an error; it goes on.")
             report = Report()
         if report.handled:
             log.info(

@@ -150,3 +150,23 @@ def test_no_mail_of_any_kind_carries_names_scores_comments_concerns_or_goals(mai
         assert [word for word in FORBIDDEN if word in seen] == [], message["Subject"]
         assert message["List-Unsubscribe"] and message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
+
+
+def test_a_mail_that_cannot_be_written_is_retried_and_the_others_still_go(mail_app, mail_server, world):
+    from partnertrack.core.outbox import enqueue, register_renderer
+
+    def broken(_message):
+        """A renderer with a bug in it."""
+        raise KeyError("subject")
+
+    register_renderer(mail_app, "broken", broken)
+    mail_app.config["NOW"] = T0
+    with mail_app.app_context(), mail_app.test_request_context():
+        enqueue("no_such_kind_of_mail", "x@example.org")  # no renderer: skipped with a reason
+        enqueue("broken", "y@example.org")  # the renderer fails on it
+        db.session.commit()
+    _cause_invites(mail_app, 1)
+    report = deliver(mail_app)
+    assert (report.sent, report.skipped, report.retried) == (1, 1, 1)
+    broken = outbox(mail_app, to_address="y@example.org")[0]
+    assert broken.status == "pending" and "could not be written" in broken.last_error
