@@ -8,11 +8,12 @@ to talk soon.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import sqlalchemy as sa
 
-from partnertrack.core.outbox import enqueue
+from partnertrack.core.outbox import PENDING, OutboxMessage, enqueue
 from partnertrack.core.roles import Role
 from partnertrack.core.tokens import hash_token
 from partnertrack.extensions import db
@@ -78,8 +79,8 @@ def alert_therapist(partnership: Partnership, reason: str) -> None:
     """
     if reason not in ALERT_REASONS:
         raise ValueError(f"unknown alert reason {reason!r}")
-    if partnership.read_only:
-        return
+    if partnership.read_only or _alert_waiting(partnership.id, reason):
+        return  # one unsent alert already says so: a second would only repeat it
     therapist = partnership.therapist
     enqueue(
         "alert",
@@ -89,6 +90,16 @@ def alert_therapist(partnership: Partnership, reason: str) -> None:
         partnership_id=partnership.id,
         ref=f"alert:{partnership.id}",
     )
+
+
+def _alert_waiting(partnership_id: int, reason: str) -> bool:
+    """True when an alert of ``reason`` for the partnership is recorded and not sent yet."""
+    waiting = db.session.scalars(
+        sa.select(OutboxMessage.payload).where(
+            OutboxMessage.ref == f"alert:{partnership_id}", OutboxMessage.status == PENDING
+        )
+    ).all()
+    return any(json.loads(payload).get("reason") == reason for payload in waiting)
 
 
 def concern_raised(partnership: Partnership, role: str) -> None:

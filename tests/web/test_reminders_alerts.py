@@ -116,11 +116,19 @@ def test_a_concern_raised_on_the_rupture_log_alerts_too_but_not_the_therapists_o
 
 def test_a_request_to_talk_soon_alerts_the_therapist(mail_app, mail_server, world):
     with mail_app.app_context():
-        alert_therapist(db.session.get(Partnership, world.partnership), "talk_soon")
+        partnership = db.session.get(Partnership, world.partnership)
+        alert_therapist(partnership, "talk_soon")
+        alert_therapist(partnership, "talk_soon")  # asked twice before the mail went: one mail says it
+        alert_therapist(partnership, "concern")
         db.session.commit()
-    deliver(mail_app)
-    [message] = mail_server.wait_for(1)
-    assert "asked to talk with you soon" in text_body(message)
+    assert deliver(mail_app).sent == 2
+    talk, concern = mail_server.wait_for(2)
+    assert "asked to talk with you soon" in text_body(talk)
+    assert "flagged something about a session" in text_body(concern)
+    with mail_app.app_context():
+        alert_therapist(db.session.get(Partnership, world.partnership), "talk_soon")  # after it went: a new one
+        db.session.commit()
+    assert deliver(mail_app).sent == 1
 
 
 def test_alerts_can_be_turned_off(mail_app, world):
