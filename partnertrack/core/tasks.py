@@ -42,6 +42,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from partnertrack.core.clock import now
+from partnertrack.core.database import relax_sqlite_sync
 from partnertrack.core.email import DeliveryError, Letter, compose, transport
 from partnertrack.core.outbox import (
     ERROR_MAX,
@@ -285,6 +286,7 @@ def worker_command(once: bool, exit_with_parent: bool) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [mail-worker %(process)d] %(message)s")
     log.setLevel(logging.INFO)
+    relax_sqlite_sync(db.engine)
     if once:
         run_periodic({}, force=True)
         report = deliver_due()
