@@ -177,4 +177,7 @@ def insert_ignoring_duplicates(model, values: dict, conflict_columns: tuple[str,
     statement = (
         insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=where)
     )
-    return db.session.execute(statement).rowcount == 1
+    # Ask for a row back instead of reading rowcount: SQLAlchemy adds RETURNING for the key on
+    # PostgreSQL, and rowcount then reads -1 whether or not a row went in. RETURNING gives the
+    # inserted row, or nothing when the conflict skipped it (both engines; SQLite since 3.35).
+    return db.session.execute(statement.returning(sa.literal_column("1"))).first() is not None
