@@ -156,13 +156,14 @@ def test_twenty_mails_caused_while_the_server_is_down_arrive_once_each(mail_db, 
     assert statuses(app) == Counter({"sent": 20})
 
 
-def test_a_worker_killed_mid_batch_loses_none_and_doubles_none(mail_db, tmp_path):
+@pytest.mark.parametrize("kill_at", [7, 15, 23])
+def test_a_worker_killed_mid_batch_loses_none_and_doubles_none(mail_db, tmp_path, kill_at):
     url, app = mail_db
     ids = cause_invites(app, 40)
     with MailServer(rcpt_delay=0.05) as smtp:
         settings = {"MAIL_BATCH": 10, "MAIL_LEASE_SECONDS": 1}
         first = start_worker(url, tmp_path, smtp, "first", **settings)
-        smtp.wait_for_rcpt(15)  # the worker is in the middle of sending the 15th mail
+        smtp.wait_for_rcpt(kill_at)  # the worker is in the middle of sending mail number kill_at
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
         before_restart = len(smtp.messages)
@@ -174,7 +175,8 @@ def test_a_worker_killed_mid_batch_loses_none_and_doubles_none(mail_db, tmp_path
             stop(second)
     per_id = Counter(m["Message-ID"] for m in received)
     print(
-        f"\nkilled mid-batch after {before_restart} of 40 were delivered: {len(received)} delivered, "
+        f"\nkilled while sending mail {kill_at} of 40 (batches of 10), {before_restart} delivered before: "
+        f"{len(received)} delivered, "
         f"{len(per_id)} distinct, {sum(c - 1 for c in per_id.values())} duplicates"
     )
     assert 0 < before_restart < 40
