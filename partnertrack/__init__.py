@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_hooks(app)
     register_template_helpers(app)
+    register_mail(app)
     register_commands(app)
     return app
 
@@ -56,6 +57,7 @@ def check_settings(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind every extension to this app, with every model known to the metadata."""
+    from partnertrack.access import register_restricted_sessions
     from partnertrack.auth.loader import register_user_loader
     from partnertrack.core.database import configure_engine_events
     from partnertrack.models import import_all_models
@@ -65,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     login_manager.init_app(app)
     register_user_loader(login_manager)
+    register_restricted_sessions(login_manager)
     csrf.init_app(app)
     limiter.init_app(app)
     cache.init_app(app)
@@ -83,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     from partnertrack.account.two_factor_views import bp as account_two_factor
     from partnertrack.account.views import bp as account
+    from partnertrack.auth.reset import bp as reset
     from partnertrack.auth.second_step import bp as two_factor
     from partnertrack.auth.views import bp as auth
     from partnertrack.core.health import bp as health
@@ -90,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.exports.views import bp as exports
     from partnertrack.goals.views import bp as goals
     from partnertrack.insights.views import bp as insights
+    from partnertrack.notifications.views import bp as notifications
     from partnertrack.partnerships.views import bp as partnerships
     from partnertrack.partnerships.views import member_bp as partnership
     from partnertrack.ratings.views import bp as ratings
@@ -111,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
         goals,
         ruptures,
         review,
+        reset,
+        notifications,
     ):
         app.register_blueprint(blueprint)
 
@@ -138,8 +145,22 @@ def register_template_helpers(app: Flask) -> None:
     register(app)
 
 
+def register_mail(app: Flask) -> None:
+    """Mail: how each kind is written (the worker renders at send time), the periodic jobs, delivery state."""
+    from partnertrack.auth.reset import register_mail as register_reset_mail
+    from partnertrack.core.outbox import forget_old_mail
+    from partnertrack.core.tasks import register_periodic
+    from partnertrack.notifications.delivery import deliveries
+    from partnertrack.notifications.messages import register
+
+    register(app)
+    register_reset_mail(app)
+    register_periodic(app, "outbox.cleanup", forget_old_mail, every_seconds=3600)
+    app.jinja_env.globals["mail_deliveries"] = deliveries
+
+
 def register_commands(app: Flask) -> None:
-    """The flask CLI: setup, demo, user management, backups."""
+    """The flask CLI: setup, demo, user management, backups, the mail worker."""
     from partnertrack.cli import register
 
     register(app)

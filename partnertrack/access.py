@@ -10,17 +10,20 @@ cannot even learn that the partnership exists). Views then read ``g.partnership`
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, request, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, current_app, g, request, session, url_for
+from flask_login import LoginManager, current_user
 
+from partnertrack.core.clock import now
 from partnertrack.core.ids import MAX_ID
 from partnertrack.core.refusals import ENDED, Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
-from partnertrack.models import Partnership
+from partnertrack.models import Partnership, User
 
 PARTNERSHIP_PREFIX = "/partnerships/<int:partnership_id>"
 
@@ -113,3 +116,71 @@ def therapist_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+# --- restricted sessions: one form, opened from a mailed link ------------------------------
+
+GRANT_KEY = "form_grant"
+# The only page a restricted session reaches: the rating form of its partnership and session.
+GRANTED_ENDPOINTS = frozenset({"ratings.rate"})
+
+
+def start_restricted_session(user: User, partnership_id: int, day: date, link_id: int, until: datetime) -> None:
+    """Give this browser the rating form of one partnership's session on ``day``, and nothing else.
+
+    The person is not logged in: every other page still asks for the password. The grant
+    lives in the signed session cookie, on a fresh session (as at login), until ``until``,
+    the end of the idle timeout, the next login or logout, or the form being saved.
+    """
+    session.clear()
+    session[GRANT_KEY] = {
+        "user": user.id,
+        "version": user.session_version,
+        "partnership": partnership_id,
+        "date": day.isoformat(),
+        "link": link_id,
+        "until": until.timestamp(),
+    }
+    session["login_at"] = session["last_seen"] = time.time()
+
+
+def restricted_grant() -> dict | None:
+    """The grant of this request's restricted session, when the request is inside it."""
+    return g.get("restricted")
+
+
+def end_restricted_session() -> None:
+    """Forget the grant: the browser goes back to asking for the password everywhere."""
+    session.pop(GRANT_KEY, None)
+    g.pop("restricted", None)
+
+
+def _grant_covers_request(grant: dict) -> bool:
+    """True when this request is the granted form (the right partnership, and on GET the right session)."""
+    if request.endpoint not in GRANTED_ENDPOINTS or g.get("partnership_id") != grant.get("partnership"):
+        return False
+    return request.method == "POST" or request.args.get("date") == grant.get("date")
+
+
+def granted_user(_request) -> User | None:
+    """Flask-Login's request loader: the patient of a restricted session, on the granted page only.
+
+    It is asked only when no one is logged in. Anywhere else the visitor stays anonymous,
+    so every other page sends them to the login page. A grant ends early when the account
+    is disabled or its sessions were ended (logout everywhere, a new password).
+    """
+    grant = session.get(GRANT_KEY)
+    if not isinstance(grant, dict) or not _grant_covers_request(grant):
+        return None
+    user = db.session.get(User, grant.get("user"))
+    valid = user is not None and user.active and user.session_version == grant.get("version")
+    if not valid or now().timestamp() >= grant.get("until", 0):
+        session.pop(GRANT_KEY, None)
+        return None
+    g.restricted = grant
+    return user
+
+
+def register_restricted_sessions(manager: LoginManager) -> None:
+    """Let a restricted session's grant stand in for a login on the granted page."""
+    manager.request_loader(granted_user)

@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password,
-reset-two-factor, disable, enable), backup and restore."""
+reset-two-factor, disable, enable), backup, restore and the mail worker."""
 
 from __future__ import annotations
 
@@ -198,3 +198,6 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from partnertrack.core.tasks import worker_command
+
+    app.cli.add_command(worker_command)

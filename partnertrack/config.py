@@ -56,6 +56,45 @@ def defaults(instance_path: str) -> dict:
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
         "ARGON2_PARALLELISM": 4,
+        **mail_defaults(),
+    }
+
+
+def mail_defaults() -> dict:
+    """Mail settings: no MAIL_SERVER means every mail goes to the log and to instance/mail/."""
+    return {
+        "MAIL_SERVER": None,
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "PartnerTrack <partnertrack@localhost>",
+        "MAIL_TIMEOUT": 30,
+        # Without MAIL_SERVER, where each mail is written as a file (unset: instance/mail/).
+        "MAIL_FILE_FOLDER": None,
+        # Where links in mail point (https://partnertrack.example.org); unset: the address the
+        # request that caused the mail came to. A clinic must set it.
+        "PUBLIC_URL": None,
+        # The worker: how long a claimed mail stays leased, retries with backoff, polling.
+        "MAIL_LEASE_SECONDS": 300,
+        "MAIL_RETRY_BASE_SECONDS": 30,
+        "MAIL_RETRY_MAX_SECONDS": 3600,
+        "MAIL_MAX_ATTEMPTS": 20,
+        "MAIL_BATCH": 20,
+        "MAIL_POLL_SECONDS": 2.0,
+        # The README's run command starts one worker beside gunicorn (gunicorn.conf.py).
+        "MAIL_WORKER_IN_SERVER": True,
+        # Sent, refused and skipped mail is kept this long (the partnership page shows it), then deleted.
+        "MAIL_KEEP_DAYS": 90,
+        # What is sent and when.
+        "FORM_LINK_HOURS": 72,
+        "REMINDER_AFTER_HOURS": 48,
+        "QUIET_HOURS": [21, 8],
+        "PASSWORD_RESET_MINUTES": 60,
+        # A reset request answers no sooner than this, known address or not.
+        "PASSWORD_RESET_MIN_SECONDS": 0.3,
+        "DEFAULT_TIME_ZONE": "UTC",
     }
 
 

@@ -24,6 +24,9 @@ MODEL_MODULES = (
     "partnertrack.ruptures.models",
     "partnertrack.review.models",
     "partnertrack.auth.two_factor_models",
+    "partnertrack.core.outbox",
+    "partnertrack.notifications.models",
+    "partnertrack.auth.models",
 )
 
 
@@ -110,9 +113,9 @@ class Invite(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    # The link is derived from this salt and the secret key (core/tokens.derived_token), so the
-    # therapist can see it again without the raw token ever being stored or put in a cookie.
-    link_salt: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    # The token is derived from it (core/tokens.derived_token), so the mail worker can write
+    # the link into the invite mail; NULL for invites made before invites were mailed.
+    nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
     used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from partnertrack import create_app
 from partnertrack.extensions import db
 from tests.factories import PASSWORD, World, make_world
+from tests.mailserver import MailServer
 
 TEST_DATABASE_URL = os.environ.get("PARTNERTRACK_TEST_DATABASE_URL")
 
@@ -29,6 +30,10 @@ def test_config(tmp_path, **overrides) -> dict:
         "ARGON2_MEMORY_COST": 8 * 1024,
         "ARGON2_PARALLELISM": 1,
         "SERVER_NAME": None,
+        # The reset page's answer floor (same timing for every address) has its own test.
+        "PASSWORD_RESET_MIN_SECONDS": 0,
+        # Mail without a server is written here, never into the checkout's instance folder.
+        "MAIL_FILE_FOLDER": str(tmp_path / "mail"),
     }
     config.update(overrides)
     return config
@@ -143,3 +148,20 @@ class Auth:
 def auth(client) -> Auth:
     """Login helper bound to the test client."""
     return Auth(client)
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server (aiosmtpd) on a free port for this test."""
+    with MailServer() as smtp:
+        yield smtp
+
+
+@pytest.fixture
+def mail_app(tmp_path, mail_server):
+    """The app on an empty database, sending its mail to ``mail_server``."""
+    app = make_app(tmp_path, **mail_server.settings())
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

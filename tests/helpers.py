@@ -74,3 +74,55 @@ def table_snapshot(app: Flask, skip: tuple[str, ...] = ("audit_events",)) -> dic
             snapshot[table.name] = [tuple(row) for row in rows]
         db.session.rollback()
         return snapshot
+
+
+# --- mail --------------------------------------------------------------------------------
+
+
+def text_body(message) -> str:
+    """The plain-text part of a received mail."""
+    return message.get_body(("plain",)).get_content()
+
+
+def html_body(message) -> str:
+    """The HTML part of a received mail."""
+    return message.get_body(("html",)).get_content()
+
+
+def link_in(message, marker: str) -> str:
+    """The first link of the mail's text whose address contains ``marker`` (e.g. "/form/")."""
+    links = [link for link in re.findall(r"https?://\S+", text_body(message)) if marker in link]
+    assert links, f"no link with {marker!r} in: {text_body(message)}"
+    return links[0]
+
+
+def path_of(url: str) -> str:
+    """The path (and query) of an absolute link, for the test client."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def deliver(app: Flask):
+    """One pass of the mail worker in this process (the periodic jobs first); its report."""
+    from partnertrack.core.tasks import deliver_due, run_periodic
+
+    with app.app_context():
+        run_periodic({}, force=True)
+        report = deliver_due()
+        db.session.remove()
+        return report
+
+
+def outbox(app: Flask, **where) -> list:
+    """Rows of the outbox matching ``where``, oldest first (detached)."""
+    from partnertrack.core.outbox import OutboxMessage
+
+    with app.app_context():
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        for column, value in where.items():
+            query = query.where(getattr(OutboxMessage, column) == value)
+        rows = db.session.scalars(query).all()
+        db.session.expunge_all()
+        return rows

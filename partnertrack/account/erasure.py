@@ -19,6 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from partnertrack.core.audit import pseudonymise, record
+from partnertrack.core.outbox import forget_address
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal, GoalRevision
@@ -56,6 +57,7 @@ def delete_account(user: User) -> None:
         partnership.patient_id = None
         record("partnership.closed_by_patient", partnership.id, user=user)
     record("account.deleted", user=user)
+    forget_address(user.email)  # mail to the address (invites too); the rest goes with the account
     pseudonymise(user.id)  # the events above included
     # Invited-only partnerships of a therapist go with the account (ON DELETE CASCADE).
     db.session.delete(user)

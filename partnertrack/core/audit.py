@@ -66,6 +66,12 @@ ACTION_LABELS = {
     "review.opened": "opened the ending review",
     "review.changed": "wrote in the ending review",
     "review.agreed": "agreed to end the partnership",
+    "form_link.opened": "opened a form link from an email",
+    "form_link.used": "rated a session from a form link",
+    "password.reset_requested": "asked for a password reset link",
+    "account.password_reset_by_link": "set a new password with a reset link",
+    "account.notifications_changed": "changed their email choices",
+    "mail.unsubscribed": "unsubscribed from an email",
 }
 
 

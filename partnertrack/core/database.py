@@ -59,6 +59,27 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
 
+def relax_sqlite_sync(engine: Engine) -> None:
+    """Let this process's SQLite connections commit without waiting for the disk (synchronous=NORMAL).
+
+    For the mail worker only: it writes delivery state, never anyone's data, and in WAL mode
+    NORMAL keeps every commit across a crash of the process; a power cut may undo its last
+    few commits, which at worst sends a mail again with the same Message-ID. Its commits
+    then hold SQLite's single write lock for far less time, so raters are not kept waiting.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        """Runs after the app's own pragmas (listeners run in order), overriding synchronous only."""
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    engine.dispose()  # connections opened before this would keep FULL
+
+
 def _configure_postgresql(engine: Engine) -> None:
     """Bound the time a connection attempt may take, unless the URL sets connect_timeout."""
 
@@ -156,4 +177,7 @@ def insert_ignoring_duplicates(model, values: dict, conflict_columns: tuple[str,
     statement = (
         insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns), index_where=where)
     )
-    return db.session.execute(statement).rowcount == 1
+    # Ask for a row back instead of reading rowcount: SQLAlchemy adds RETURNING for the key on
+    # PostgreSQL, and rowcount then reads -1 whether or not a row went in. RETURNING gives the
+    # inserted row, or nothing when the conflict skipped it (both engines; SQLite since 3.35).
+    return db.session.execute(statement.returning(sa.literal_column("1"))).first() is not None

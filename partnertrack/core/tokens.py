@@ -1,4 +1,4 @@
-"""Secret links (invites and the like): made at random, stored only as a hash."""
+"""Secret links (invites, form links, password resets): stored only as a hash."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import secrets
 
 TOKEN_BYTES = 32
 TOKEN_MAX_LENGTH = 200  # longer text in a link is not one of ours: refuse it before hashing
-SALT_BYTES = 16
 
 
 def new_token() -> str:
@@ -22,18 +21,22 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_salt() -> str:
-    """A random salt (128 bits, hex) from which ``derived_token`` makes a link."""
-    return secrets.token_hex(SALT_BYTES)
+def new_nonce() -> str:
+    """A random value stored beside a mailed link, from which the link's token is derived."""
+    return secrets.token_hex(16)
 
 
-def derived_token(secret_key: str | bytes, purpose: str, salt: str) -> str:
-    """A link token the server can make again from ``salt`` and its secret key, and nobody else can.
+def derived_token(purpose: str, nonce: str) -> str:
+    """The token of a mailed link: HMAC-SHA256 of the purpose and the stored nonce under SECRET_KEY.
 
-    The salt is stored, the token never is (only its hash): the server shows a
-    link again when it is needed instead of keeping it in a cookie, which is
-    signed but readable. A leaked table without the secret key opens nothing.
+    The database keeps the nonce and the token's hash, never the token: a copy of the
+    database alone opens nothing, yet the mail worker can write the link again at send
+    time (and a resend after a crash carries the same link). A new SECRET_KEY makes
+    every unsent link invalid.
     """
-    key = secret_key.encode() if isinstance(secret_key, str) else secret_key
-    mac = hmac.new(key, f"{purpose}:{salt}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode("ascii")
+    from flask import current_app
+
+    secret = current_app.config["SECRET_KEY"]
+    key = secret if isinstance(secret, bytes) else str(secret).encode("utf-8")
+    digest = hmac.new(key, f"{purpose}:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")

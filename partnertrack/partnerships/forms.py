@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import DateField, EmailField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from partnertrack.auth.forms import normalise_email
+
+
+def patient_email_field() -> EmailField:
+    """The optional address the invite is mailed to."""
+    return EmailField(
+        "Patient email",
+        validators=[
+            Optional(),
+            Length(max=254, message="That email address is too long."),
+            Email(message="Please enter a valid email address, like name@example.org.", check_deliverability=False),
+        ],
+        filters=[normalise_email],
+        description="Optional. The invite link is mailed there; you can also copy it and send it yourself.",
+    )
 
 
 class PartnershipForm(FlaskForm):
@@ -24,4 +40,11 @@ class PartnershipForm(FlaskForm):
         validators=[InputRequired(message="Please give the date therapy started.")],
         description="Sessions can be rated from this date on.",
     )
+    patient_email = patient_email_field()
     submit = SubmitField("Open partnership")
+
+
+class ReinviteForm(FlaskForm):
+    """A new invite link, mailed when an address is given."""
+
+    patient_email = patient_email_field()

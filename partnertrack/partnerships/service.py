@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from flask import current_app
 
 from partnertrack.core.clock import as_utc, utcnow
-from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_salt
+from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership, User
 
-INVITE_PURPOSE = "invite"
+INVITE_PURPOSE = "invite"  # what an invite token is derived for (core/tokens.derived_token)
 
 
 def open_partnership(therapist: User, patient_name: str, started_on: date) -> tuple[Partnership, str]:
@@ -33,22 +33,24 @@ def new_invite(partnership: Partnership) -> str:
         else []
     ):
         old.used_at = now
-    salt = new_salt()
-    token = derived_token(current_app.secret_key, INVITE_PURPOSE, salt)
+    nonce = new_nonce()
+    token = invite_token(nonce)
     days = current_app.config["INVITE_DAYS"]
-    db.session.add(
-        Invite(
-            partnership=partnership,
-            token_hash=hash_token(token),
-            link_salt=salt,
-            expires_at=now + timedelta(days=days),
-        )
+    invite = Invite(
+        partnership=partnership, token_hash=hash_token(token), nonce=nonce, expires_at=now + timedelta(days=days)
     )
+    db.session.add(invite)
+    db.session.flush()
     return token
 
 
+def invite_token(nonce: str) -> str:
+    """The invite link's token, derived from the nonce stored with the invite (the mail worker writes it again)."""
+    return derived_token(INVITE_PURPOSE, nonce)
+
+
 def current_invite_token(partnership: Partnership) -> str | None:
-    """The token of the partnership's usable invite, derived again from its salt; None when there is none.
+    """The token of the partnership's usable invite, derived again from its nonce; None when there is none.
 
     None too for an invite whose link can no longer be made: one from before links were
     derived, or made under another secret key (the stored hash no longer matches).
@@ -59,9 +61,9 @@ def current_invite_token(partnership: Partnership) -> str | None:
         .order_by(Invite.id.desc())
         .limit(1)
     )
-    if invite is None or not invite.link_salt or as_utc(invite.expires_at) <= utcnow():
+    if invite is None or not invite.nonce or as_utc(invite.expires_at) <= utcnow():
         return None
-    token = derived_token(current_app.secret_key, INVITE_PURPOSE, invite.link_salt)
+    token = invite_token(invite.nonce)
     return token if hmac.compare_digest(hash_token(token), invite.token_hash) else None
 
 

@@ -28,7 +28,8 @@ from partnertrack.core.forms import EmptyForm
 from partnertrack.core.roles import Role
 from partnertrack.extensions import limiter
 from partnertrack.insights import service as insights
-from partnertrack.partnerships.forms import PartnershipForm
+from partnertrack.notifications.service import send_invite_token
+from partnertrack.partnerships.forms import PartnershipForm, ReinviteForm
 from partnertrack.partnerships.overview import trend_table
 from partnertrack.partnerships.service import (
     InviteProblem,
@@ -57,8 +58,12 @@ def new():
         if form.started_on.data > today():
             form.started_on.errors.append("The start date cannot be in the future.")
         else:
-            partnership, _token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
-            flash("Partnership opened. Send the invite link below to your patient.", "success")
+            partnership, token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
+            if form.patient_email.data:
+                send_invite_token(token, form.patient_email.data)
+                flash(f"Partnership opened. The invite is being mailed to {form.patient_email.data}.", "success")
+            else:
+                flash("Partnership opened. Send the invite link below to your patient.", "success")
             return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
@@ -98,9 +103,19 @@ def reinvite():
         flash("The patient closed this partnership by deleting their account; it takes no new invite.", "error")
     elif partnership.patient_id is not None:
         flash("The patient has already joined this partnership.", "error")
-    elif EmptyForm().validate_on_submit():
-        new_invite(partnership)
-        flash("A new invite link is ready. Earlier links no longer work.", "success")
+    elif (form := ReinviteForm()).validate_on_submit():
+        token = new_invite(partnership)
+        if form.patient_email.data:
+            send_invite_token(token, form.patient_email.data)
+            flash(
+                f"A new invite link is ready and is being mailed to {form.patient_email.data}. "
+                "Earlier links no longer work.",
+                "success",
+            )
+        else:
+            flash("A new invite link is ready. Earlier links no longer work.", "success")
+    elif form.patient_email.errors:
+        flash(f"{form.patient_email.errors[0]} No new invite was made.", "error")
     return redirect(url_for("partnership.show"))
 
 

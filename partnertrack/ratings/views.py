@@ -11,6 +11,7 @@ from partnertrack.access import PartnershipBlueprint, allowed_when_ended
 from partnertrack.core.audit import record
 from partnertrack.core.clock import today
 from partnertrack.goals.service import form_goals, progress_of, save_progress
+from partnertrack.notifications.hooks import after_rating_saved
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.forms import RatingForm, rating_form_for
 from partnertrack.ratings.records import timeline_for
@@ -94,6 +95,7 @@ def _save(form: RatingForm) -> bool:
     if form.concern_raised():
         record("rupture.raised", partnership.id, f"concern about the session of {day}")
     sync_signals(partnership)  # a newly revealed session may show a possible rupture
+    after_rating_saved(partnership, role, form.session_date.data, created)  # the form link to the patient, or its use
     flash("Your rating was saved." if created else "Your rating was updated.", "success")
     return True
 

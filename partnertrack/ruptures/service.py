@@ -22,6 +22,7 @@ from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.insights.signals import RatingData, Rupture, Thresholds, find_ruptures
 from partnertrack.models import Partnership, TherapySession, User
+from partnertrack.notifications.service import concern_raised
 from partnertrack.ratings.records import timeline_for
 from partnertrack.ruptures import transitions
 from partnertrack.ruptures.models import (
@@ -131,6 +132,7 @@ def raise_concern(
     )
     db.session.add(entry)
     db.session.flush()
+    concern_raised(partnership, role)  # the therapist hears of it at once
     return entry
 
 
@@ -156,6 +158,7 @@ def concern_from_rating(session: TherapySession, role: str, user: User | None, t
             raised_by_user_id=user.id if user else None,
         )
         db.session.add(entry)
+        concern_raised(session.partnership, role)  # the therapist hears of it at once
     elif text and text != entry.detail and text not in {n.text for n in entry.notes}:
         entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=text))
     db.session.flush()

@@ -58,6 +58,13 @@ MAIN_PAGES = [
     # Two-factor sign-in's settings; its recovery codes and code step are checked in its journey.
     MainPage("account-two-factor", "therapist", lambda s: "/account/two-factor/"),
     MainPage("two-factor-setup", "patient", lambda s: "/account/two-factor/setup"),
+    # Reaching people: password reset, email choices, and mailed links that cannot be used.
+    MainPage("reset-request", "anonymous", lambda s: "/reset-password"),
+    MainPage("reset-invalid", "anonymous", lambda s: "/reset-password/no-such-reset-token", status=404),
+    MainPage("form-link-invalid", "anonymous", lambda s: "/form/no-such-form-token", status=404),
+    MainPage("unsubscribe-invalid", "anonymous", lambda s: "/unsubscribe/no-such-token", status=404),
+    MainPage("account-emails-therapist", "therapist", lambda s: "/account/notifications"),
+    MainPage("account-emails-patient", "patient", lambda s: "/account/notifications"),
 ]
 PAGES_BY_NAME = {p.name: p for p in MAIN_PAGES}
 

@@ -24,15 +24,15 @@ def database_url(tmp_path, name: str = "partnertrack") -> str:
     return f"sqlite:///{tmp_path / (name + '.sqlite')}"
 
 
-def second_database_url(tmp_path) -> str:
+def second_database_url(tmp_path, suffix: str = "_restore") -> str:
     """Another empty database of the suite's engine, e.g. to restore a backup into.
 
-    On PostgreSQL it is the test database's name with "_restore" appended, created on first use.
+    On PostgreSQL it is the test database's name with ``suffix`` appended, created on first use.
     """
     if not TEST_DATABASE_URL:
-        return f"sqlite:///{tmp_path / 'restored.sqlite'}"
+        return f"sqlite:///{tmp_path / ('restored.sqlite' if suffix == '_restore' else f'second{suffix}.sqlite')}"
     url = make_url(TEST_DATABASE_URL)
-    target = url.set(database=f"{url.database}_restore")
+    target = url.set(database=f"{url.database}{suffix}")
     server = sa.create_engine(url, poolclass=NullPool, isolation_level="AUTOCOMMIT")
     with server.connect() as conn:
         exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})

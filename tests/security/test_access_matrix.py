@@ -33,6 +33,12 @@ EXPECTATIONS: dict[str, str] = {
     "account_two_factor.setup": LOGGED_IN,
     "account_two_factor.recovery_codes": LOGGED_IN,
     "account_two_factor.disable": LOGGED_IN,
+    # Mailed links: a form link, a password reset and one-click unsubscribe answer anyone.
+    "notifications.form_link": PUBLIC,
+    "notifications.unsubscribe": PUBLIC,
+    "reset.request_page": PUBLIC,
+    "reset.reset_page": PUBLIC,
+    "notifications.preferences": LOGGED_IN,
     "auth.logout": LOGGED_IN,
     "dashboard.index": LOGGED_IN,
     "account.index": LOGGED_IN,

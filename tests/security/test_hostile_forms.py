@@ -122,6 +122,13 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "account_two_factor.setup": ("tara@example.org", {"code": text, "current": password}),
     "account_two_factor.recovery_codes": ("tara@example.org", {"current": password}),
     "account_two_factor.disable": ("tara@example.org", {"current": password}),
+    "notifications.preferences": (
+        "pat@example.org",
+        {"form_links": boolean, "reminders": boolean, "time_zone": choice("UTC", "Europe/Berlin", "Mars/Olympus")},
+    ),
+    "notifications.unsubscribe": (None, {"List-Unsubscribe": choice("One-Click")}),
+    "reset.request_page": (None, {"email": email}),
+    "reset.reset_page": (None, {"password": password, "confirm": password}),
 }
 # A mass-assignment attempt rides along with some posts.
 EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", "active": "0", "session_version": "9"}))

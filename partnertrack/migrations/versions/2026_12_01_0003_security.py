@@ -5,7 +5,6 @@ Revises: 0002_collaboration_audit
 Create Date: 2026-12-01
 
 - two_factor and recovery_codes: an account's authenticator secret and its recovery codes.
-- invites.link_salt: the invite link is HMAC(secret key, salt), so no cookie holds it.
   Invites made before keep working; their links can no longer be shown again.
 - audit_events' append-only triggers now also let remote_addr and detail become NULL
   (erasing an account blanks them), as the ids could; every other change is refused.
@@ -72,7 +71,7 @@ def _audit_rule(rule):
 
 
 def upgrade():
-    """Add the two-factor tables, invites.link_salt, and let erasure blank an event's address and text."""
+    """Add the two-factor tables, and let erasure blank an event's address and text."""
     op.create_table('two_factor',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('secret', sa.String(length=64), nullable=False),
@@ -93,17 +92,12 @@ def upgrade():
     )
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recovery_codes_user_id'), ['user_id'], unique=False)
-
-    with op.batch_alter_table('invites', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('link_salt', sa.String(length=32), nullable=True))
     _audit_rule(NEW_RULE)
 
 
 def downgrade():
-    """Undo upgrade(): the audit rule as before, no link salts, no two-factor tables."""
+    """Undo upgrade(): the audit rule as before, no two-factor tables."""
     _audit_rule(OLD_RULE)
-    with op.batch_alter_table('invites', schema=None) as batch_op:
-        batch_op.drop_column('link_salt')
 
     with op.batch_alter_table('recovery_codes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_codes_user_id'))

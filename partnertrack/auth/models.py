@@ -1,0 +1,27 @@
+"""Password reset links: one hour, once; only the token's hash is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from partnertrack.core.clock import utcnow
+from partnertrack.extensions import db
+
+
+class PasswordReset(db.Model):
+    """A mailed "choose a new password" link for one account (token derived from ``nonce``)."""
+
+    __tablename__ = "password_resets"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    nonce: so.Mapped[str] = so.mapped_column(sa.String(64))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    user = so.relationship("User")
