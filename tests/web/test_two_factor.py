@@ -221,7 +221,7 @@ def test_a_role_that_must_use_it_is_held_at_the_set_up_page(new_app):
         assert db.session.get(TwoFactor, world.therapist) is not None, "cannot be turned off"
 
 
-def test_the_administrator_resets_it_and_the_reset_is_audited(clocked, runner):
+def test_the_administrator_resets_it_and_the_reset_is_audited(clocked):
     app, world = clocked
     enable_two_factor(app, world.therapist)
     runner = app.test_cli_runner()
