@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password, disable, enable),
-backup and restore."""
+backup, restore, and sessions (find-splits, merge)."""
 
 from __future__ import annotations
 
@@ -176,3 +176,6 @@ def register(app: Flask) -> None:
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    from partnertrack.sessions.cli import sessions_cli
+
+    app.cli.add_command(sessions_cli)
