@@ -17,6 +17,7 @@ from partnertrack.core.audit import record
 from partnertrack.core.clock import today
 from partnertrack.core.refusals import Refused
 from partnertrack.goals.service import form_goals, progress_of
+from partnertrack.models import SCHEDULED
 from partnertrack.ratings.factors import FACTORS, RUPTURE_CHOICES
 from partnertrack.ratings.forms import RatingForm, rating_form_for
 from partnertrack.ratings.records import timeline_for
@@ -119,16 +120,32 @@ def _linked_session(timeline: list[SessionView]) -> SessionView | None:
     other = sessions.session_in(g.partnership, session_id)
     if other is None:
         abort(404)
-    flash(f"The session of {other.date:%d %b %Y} is marked {other.status}, so it is not rated.", "error")
+    _not_rated(other)
     return None
 
 
+def _not_rated(therapy_session) -> None:
+    """Say why the form does not open on a cancelled, missed or coming session."""
+    if therapy_session.status != SCHEDULED:
+        flash(
+            f"The session of {therapy_session.date:%d %b %Y} is marked {therapy_session.status}, so it is not rated.",
+            "error",
+        )
+    else:
+        flash(f"The session of {therapy_session.date:%d %b %Y} has not taken place yet.", "error")
+
+
 def _requested_date() -> date | None:
-    """The ?date= of a session the party chose, if it reads as a date."""
+    """The ?date= of a session the party chose, if it reads as a date and is not a session set aside."""
     try:
-        return date.fromisoformat(request.args.get("date", ""))
+        day = date.fromisoformat(request.args.get("date", ""))
     except ValueError:
         return None
+    existing = sessions.session_on(g.partnership, day)
+    if existing is not None and (existing.status != SCHEDULED or existing.date > today()):
+        _not_rated(existing)
+        return None
+    return day
 
 
 def _save(form: RatingForm, timeline: list[SessionView]):

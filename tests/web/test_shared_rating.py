@@ -150,8 +150,9 @@ def test_a_cancelled_session_is_not_rated(app, world):
     assert response.status_code == 422
     assert "is marked cancelled, so it is not rated" in text_of(response)
     assert table_snapshot(app) == before
-    page = patient.get(rate_url(world, session=cancelled), follow_redirects=True)
-    assert "is marked cancelled, so it is not rated" in text_of(page) and form_date(page.text) == TODAY.isoformat()
+    for link in (rate_url(world, session=cancelled), rate_url(world, date=YESTERDAY.isoformat())):
+        page = patient.get(link)
+        assert "is marked cancelled, so it is not rated" in text_of(page) and form_date(page.text) == TODAY.isoformat()
 
 
 def test_audit_names_the_session_rated(app, world):
