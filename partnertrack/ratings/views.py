@@ -58,8 +58,18 @@ def rate():
     return _save(form, timeline)
 
 
-def _page(form: RatingForm, timeline: list[SessionView], shown: SessionView | None, **extra) -> str:
-    """The form page; ``shown`` is the session whose date the form holds (None for a new one)."""
+def _page(
+    form: RatingForm,
+    timeline: list[SessionView],
+    shown: SessionView | None,
+    question: list[SessionView] | None = None,
+    prefilled: bool = False,
+) -> str:
+    """The form page; ``shown`` is the session whose date the form holds (None for a new one).
+
+    ``question`` lists the waiting sessions to ask about ("Did you mean …?"); ``prefilled``
+    marks a form that shows the viewer's earlier answers (app.js warns when its date changes).
+    """
     return render_template(
         "ratings/rate.html",
         form=form,
@@ -71,8 +81,8 @@ def _page(form: RatingForm, timeline: list[SessionView], shown: SessionView | No
         latest=today(),
         shown=shown,
         waiting=[v for v in waiting_for(timeline, g.role) if shown is None or v.date != shown.date],
-        question=extra.get("question", []),
-        prefilled=extra.get("prefilled", False),
+        question=question or [],
+        prefilled=prefilled,
     )
 
 

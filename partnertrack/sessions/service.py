@@ -18,14 +18,13 @@ from partnertrack.core.database import insert_ignoring_duplicates
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
-from partnertrack.models import SCHEDULED, Partnership, Rating, TherapySession
+from partnertrack.models import SCHEDULED, SESSION_STATUSES, Partnership, Rating, TherapySession
 from partnertrack.ruptures.models import RuptureEntry
 from partnertrack.sessions.pairs import merge_problem
 
 PLAN_MAX = 26  # half a year of weekly sessions
 PLAN_AHEAD_DAYS = 366  # a plan starts at most a year ahead
 REPEATS = {"once": 0, "weekly": 7, "fortnightly": 14}
-STATUS_WORDS = {"scheduled": "scheduled", "cancelled": "cancelled", "missed": "missed"}
 
 
 def _day(value: date) -> str:
@@ -149,7 +148,7 @@ def set_status(partnership: Partnership, session_id: int, status: str) -> Therap
     therapy_session = session_in(partnership, session_id)
     if therapy_session is None:
         raise Refused("Please choose one of this partnership’s sessions.", status=404)
-    if status not in STATUS_WORDS:
+    if status not in SESSION_STATUSES:
         raise Refused("Please choose scheduled, cancelled or missed.")
     if status != SCHEDULED and therapy_session.ratings:
         raise Refused(
