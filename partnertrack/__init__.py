@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.ratings.views import bp as ratings
     from partnertrack.review.views import bp as review
     from partnertrack.ruptures.views import bp as ruptures
+    from partnertrack.sessions.views import bp as sessions
 
     for blueprint in (
         health,
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         partnerships,
         partnership,
         ratings,
+        sessions,
         exports,
         insights,
         goals,

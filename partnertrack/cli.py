@@ -1,5 +1,5 @@
 """Command-line tools: ``flask --app partnertrack`` setup, demo, user (create, reset-password,
-reset-two-factor, disable, enable), backup, restore and the mail worker."""
+reset-two-factor, disable, enable), backup, restore, sessions (find-splits, merge) and the mail worker."""
 
 from __future__ import annotations
 
@@ -201,3 +201,6 @@ def register(app: Flask) -> None:
     from partnertrack.core.tasks import worker_command
 
     app.cli.add_command(worker_command)
+    from partnertrack.sessions.cli import sessions_cli
+
+    app.cli.add_command(sessions_cli)

@@ -123,15 +123,33 @@ class Invite(db.Model):
     partnership: so.Mapped[Partnership] = so.relationship()
 
 
+# A session is "scheduled" (held, once its date has come) unless it was called off or the
+# patient did not come: cancelled and missed sessions are marked, never rated, never owed.
+SESSION_STATUSES = ("scheduled", "cancelled", "missed")
+SCHEDULED = "scheduled"
+
+
 class TherapySession(db.Model):
-    """One therapy session: a partnership and a date. Its number is derived from date order."""
+    """One meeting of a partnership: a date both parties rate. Its number is derived from date order.
+
+    The therapist records sessions (or plans the coming ones); the patient may add one the
+    therapist has not recorded, and a rating on a date with no session adds one too:
+    ``added_by`` says who. Only scheduled sessions whose date has come are numbered, rated
+    and owed (``counted``).
+    """
 
     __tablename__ = "sessions"
-    __table_args__ = (sa.UniqueConstraint("partnership_id", "date", name="uq_sessions_partnership_date"),)
+    __table_args__ = (
+        sa.UniqueConstraint("partnership_id", "date", name="uq_sessions_partnership_date"),
+        sa.CheckConstraint("status IN ('scheduled', 'cancelled', 'missed')", name="ck_sessions_status"),
+        sa.CheckConstraint("added_by IN ('therapist', 'patient')", name="ck_sessions_added_by"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     partnership_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("partnerships.id", ondelete="CASCADE"))
     date: so.Mapped[date] = so.mapped_column(sa.Date)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=SCHEDULED, server_default=SCHEDULED)
+    added_by: so.Mapped[str] = so.mapped_column(sa.String(16), default=Role.THERAPIST.value, server_default="therapist")
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     partnership: so.Mapped[Partnership] = so.relationship(back_populates="sessions")
@@ -142,6 +160,14 @@ class TherapySession(db.Model):
     def rating_by(self, role: str) -> Rating | None:
         """This session's rating by ``role``, if given."""
         return next((r for r in self.ratings if r.rater == role), None)
+
+    @classmethod
+    def counted(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL condition: the session took place by ``day`` (scheduled, not in the future).
+
+        Every numbering of sessions uses it, so "session 5" is the same meeting on every page.
+        """
+        return sa.and_(cls.status == SCHEDULED, cls.date <= day)
 
 
 def _score_checks() -> list[sa.CheckConstraint]:

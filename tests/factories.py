@@ -153,12 +153,52 @@ def store_ratings(app: Flask, partnership_id: int, rows) -> None:
                 )
             )
             if therapy_session is None:
-                therapy_session = TherapySession(partnership_id=partnership_id, date=day)
+                # As before sessions were shared: whoever rated first made the session.
+                therapy_session = TherapySession(partnership_id=partnership_id, date=day, added_by=rater)
                 db.session.add(therapy_session)
                 db.session.flush()
             sessions[day] = therapy_session
             db.session.add(Rating(session_id=therapy_session.id, rater=rater, **scores))
         db.session.commit()
+
+
+def add_sessions(app: Flask, partnership_id: int, days, status: str = "scheduled", added_by: str = "therapist"):
+    """Store sessions on ``days`` as a therapist records them (nobody has rated them); their ids."""
+    with app.app_context():
+        rows = [
+            TherapySession(partnership_id=partnership_id, date=day, status=status, added_by=added_by) for day in days
+        ]
+        db.session.add_all(rows)
+        db.session.commit()
+        return [row.id for row in rows]
+
+
+def session_ids(app: Flask, partnership_id: int) -> dict[date, int]:
+    """The partnership's sessions as {date: id}."""
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(TherapySession.date, TherapySession.id).where(TherapySession.partnership_id == partnership_id)
+        )
+        return dict(rows.all())
+
+
+def timeline(rows, role: str = "patient", today: date | None = None) -> list:
+    """A plain timeline for the pure tests: ``rows`` of (date, raters[, added_by]), ids counting from 1.
+
+    Each rating is a flat 5; the reveal rule runs with the default 7 days.
+    """
+    from partnertrack.ratings.reveal import RatingRecord, SessionRecord, session_views
+
+    records = [
+        SessionRecord(
+            row[0],
+            {rater: RatingRecord(flat(5)) for rater in row[1]},
+            session_id=n,
+            added_by=row[2] if len(row) > 2 else "therapist",
+        )
+        for n, row in enumerate(rows, start=1)
+    ]
+    return session_views(records, role, today or max(r[0] for r in rows), 7)
 
 
 D0 = datetime.date(2025, 1, 6)
@@ -220,6 +260,30 @@ def add_rated_partnership(therapist: User, patient: User, patient_name: str, tod
     rate_history(partnership, today)
     db.session.commit()
     return partnership
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A therapist and a patient who have joined one partnership with no ratings yet."""
+
+    therapist_email: str
+    patient_email: str
+    partnership_id: int
+    password: str = SITE_PASSWORD
+
+
+def seed_pair(app: Flask, email: Callable[[str], str], started_days_ago: int = 28) -> Pair:
+    """Store a therapist, a patient who joined through the invite, and their partnership (no ratings)."""
+    today = date.today()
+    with app.app_context():
+        therapist = create_user("Dr Tara Okafor", email("tara"), SITE_PASSWORD, Role.THERAPIST)
+        patient = create_user("Sam Rivera", email("sam"), SITE_PASSWORD, Role.PATIENT)
+        partnership, token = open_partnership(therapist, "Sam", today - timedelta(days=started_days_ago))
+        join(find_invite(token), patient)
+        db.session.commit()
+        pair = Pair(therapist.email, patient.email, partnership.id)
+        db.session.remove()
+    return pair
 
 
 def seed_site(app: Flask, email: Callable[[str], str]) -> Site:

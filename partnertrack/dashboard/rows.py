@@ -14,6 +14,7 @@ from partnertrack.insights.signals import ALLIANCE, Signals, needs_attention_sco
 from partnertrack.models import Partnership, User
 from partnertrack.ratings.records import load_records, timeline_of
 from partnertrack.ratings.reveal import SessionView
+from partnertrack.ratings.waiting import waiting_for
 from partnertrack.ruptures.service import open_concerns_by_patient
 
 
@@ -47,6 +48,11 @@ class DashboardRow:
     def owed_by_partner(self) -> list[int]:
         """Sessions the partner has not rated yet."""
         return self._owed_by(other_role(self.role))
+
+    @property
+    def waiting(self) -> list[SessionView]:
+        """Sessions waiting for the viewer's rating, in the order the form offers them."""
+        return waiting_for(self.timeline, self.role)
 
     @property
     def alliance_trend(self):

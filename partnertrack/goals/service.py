@@ -204,7 +204,7 @@ def _sessions_seen(partnership: Partnership) -> dict[int, tuple[int, object, boo
     for sid, day, rater in db.session.execute(
         db.select(TherapySession.id, TherapySession.date, Rating.rater)
         .outerjoin(Rating, Rating.session_id == TherapySession.id)
-        .where(TherapySession.partnership_id == partnership.id)
+        .where(TherapySession.partnership_id == partnership.id, TherapySession.counted(today()))
         .order_by(TherapySession.date)
     ):
         dates[sid] = day

@@ -24,6 +24,13 @@ OTHER_SESSION = (
 )
 
 
+def before_rating_saved(day: date | None) -> None:
+    """Refuse, before anything is looked up or stored, a rating of another session than a form link's."""
+    grant = restricted_grant()
+    if grant is not None and day is not None and grant["date"] != day.isoformat():
+        raise Refused(OTHER_SESSION.format(day=date.fromisoformat(grant["date"])))
+
+
 def after_rating_saved(partnership: Partnership, role: str, day: date, created: bool) -> None:
     """Mail the patient the form of a session the therapist has just rated; use up a form link."""
     if role == Role.THERAPIST:

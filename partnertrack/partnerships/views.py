@@ -41,6 +41,8 @@ from partnertrack.partnerships.service import (
 )
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.records import timeline_for
+from partnertrack.ratings.waiting import waiting_for
+from partnertrack.sessions.pairs import split_pairs
 
 bp = Blueprint("partnerships", __name__)
 member_bp = PartnershipBlueprint("partnership", __name__)
@@ -90,6 +92,8 @@ def show():
         form=EmptyForm(),
         charts=charts,
         sentences=insights.sentences(signals, role),
+        waiting=waiting_for(timeline, role),
+        split_count=len(split_pairs(timeline)) if role == Role.THERAPIST else 0,
     )
 
 

@@ -87,6 +87,15 @@ FACTOR_KEYS: tuple[str, ...] = tuple(f.key for f in FACTORS)
 INDEX_KEYS: tuple[str, ...] = tuple(f.key for f in FACTORS if f.in_alliance_index)
 BY_KEY: dict[str, Factor] = {f.key: f for f in FACTORS}
 NOT_APPLICABLE_LABEL = "Nothing felt off this session"
+# The rupture question has one set of exclusive answers: nothing felt off (no score), something
+# felt off and was talked through (then the rupture-repair score), or a concern to raise.
+RUPTURE_QUESTION = "Did anything feel off between us?"
+RUPTURE_NONE, RUPTURE_REPAIRED, RUPTURE_RAISED = "none", "repaired", "raised"
+RUPTURE_CHOICES: tuple[tuple[str, str], ...] = (
+    (RUPTURE_NONE, NOT_APPLICABLE_LABEL),
+    (RUPTURE_REPAIRED, "Something felt off; we talked it through"),
+    (RUPTURE_RAISED, "Something felt off — raise a concern"),
+)
 
 
 def alliance_index(scores: dict[str, int | None]) -> float | None:

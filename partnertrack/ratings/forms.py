@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Field, SubmitField, TextAreaField
+from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import NumberInput
 
@@ -15,6 +15,11 @@ from partnertrack.core.forms import strip
 from partnertrack.ratings.factors import (
     FACTORS,
     NOT_APPLICABLE_LABEL,
+    RUPTURE_CHOICES,
+    RUPTURE_NONE,
+    RUPTURE_QUESTION,
+    RUPTURE_RAISED,
+    RUPTURE_REPAIRED,
     SCORE_MAX,
     SCORE_MIN,
 )
@@ -54,26 +59,30 @@ class ScoreField(Field):
             raise ValidationError(message)
 
 
+CHOICE_LABELS = dict(RUPTURE_CHOICES)
+
+
 class RatingFormBase(FlaskForm):
-    """Session date, comment and the rupture-repair opt-out; the factor fields are added below."""
+    """Session date, the rupture question, comment and concern; the factor fields are added below."""
 
     session_date = DateField("Session date", validators=[InputRequired(message="Please give the date of the session.")])
-    rupture_repair_na = BooleanField(NOT_APPLICABLE_LABEL)
+    # One control, exclusive answers (RUPTURE_CHOICES); drawn as radio buttons by the template.
+    rupture_choice = StringField(RUPTURE_QUESTION, filters=[strip])
     comment = TextAreaField(
         "Comment",
         validators=[Length(max=2000, message="Please keep your comment to 2,000 characters or fewer.")],
-        description="Optional. Your partner sees it once you have both rated this session.",
+        description="Optional. Shown with your answers.",
     )
-    # "Something felt off" goes to the rupture log and is seen by the partner at once.
-    raise_concern = BooleanField("Something felt off — raise a concern")
+    # A raised concern goes to the rupture log and is seen by the partner at once.
     concern_text = TextAreaField(
         "What felt off? (optional)",
         validators=[Length(max=2000, message="Please keep your concern to 2,000 characters or fewer.")],
         filters=[strip],
-        description=(
-            "Tick the box or write here. Your partner sees a concern straight away, before both ratings are shown."
-        ),
+        description="Your partner sees a concern straight away, before both ratings are shown.",
     )
+    # The answers to "Did you mean the session of …?" (buttons that send the whole form again).
+    use_session = StringField()
+    new_session = StringField()
     submit = SubmitField("Save my rating")
 
     def check_date(self, earliest: date, latest: date) -> bool:
@@ -91,18 +100,40 @@ class RatingFormBase(FlaskForm):
             return False
         return True
 
+    @property
+    def choice(self) -> str:
+        """The rupture answer chosen ("" when none was)."""
+        return self.rupture_choice.data or ""
+
     def validate_rupture_repair(self, field) -> None:
-        """Rupture repair needs a score, or "nothing felt off" ticked, but not both."""
-        if self.rupture_repair_na.data:
+        """The rupture question's exclusive answers, each with what it needs.
+
+        Nothing felt off takes no score; talked through needs one; a raised concern may
+        keep a score given with it (nothing typed is dropped silently). A score with no
+        answer chosen means it was talked through.
+        """
+        name = field.label.text
+        if self.choice not in ("", *CHOICE_LABELS):
+            field.errors[:] = []
+            raise ValidationError(f"{name}: please choose one of the answers to “{RUPTURE_QUESTION}”")
+        if self.choice == RUPTURE_NONE:
             field.errors[:] = []
             if field.raw:
-                # Silently dropping the typed number would store something the user did not say.
-                raise ValidationError(f"{field.label.text}: give a score or tick “{NOT_APPLICABLE_LABEL}”, not both.")
+                raise ValidationError(f"{name}: give a score or choose “{NOT_APPLICABLE_LABEL}”, not both.")
+            field.data = None
+        elif self.choice == RUPTURE_RAISED and not field.raw:
+            field.errors[:] = []
             field.data = None
         elif field.data is None and not field.errors:
             raise ValidationError(
-                f"{field.label.text}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}, "
-                f"or tick “{NOT_APPLICABLE_LABEL}”."
+                f"{name}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}, or choose “{NOT_APPLICABLE_LABEL}”."
+            )
+
+    def validate_concern_text(self, field) -> None:
+        """Words about what felt off belong to the answer that raises a concern; never dropped silently."""
+        if field.data and self.choice != RUPTURE_RAISED:
+            raise ValidationError(
+                f"You wrote what felt off: choose “{CHOICE_LABELS[RUPTURE_RAISED]}” to raise it, or clear the text."
             )
 
     def goal_fields(self) -> list[tuple[int, ScoreField]]:
@@ -114,15 +145,27 @@ class RatingFormBase(FlaskForm):
         return {goal_id: field.data for goal_id, field in self.goal_fields()}
 
     def concern_raised(self) -> bool:
-        """True when the box is ticked or something was written about what felt off."""
-        return bool(self.raise_concern.data or self.concern_text.data)
+        """True when the answer to the rupture question is a concern to raise."""
+        return self.choice == RUPTURE_RAISED
 
     def scores(self) -> dict[str, int | None]:
         """The validated scores by factor key (rupture repair None when nothing felt off)."""
         values = {f.key: getattr(self, f.key).data for f in FACTORS}
-        if self.rupture_repair_na.data:
+        if self.choice == RUPTURE_NONE:
             values["rupture_repair"] = None
         return values
+
+    def show_answers(self, scores: dict[str, int | None], comment: str, raised: bool) -> None:
+        """Fill the form with answers given earlier (the party's own, when they come back to change them)."""
+        for key, value in scores.items():
+            getattr(self, key).data = value
+        if raised:
+            self.rupture_choice.data = RUPTURE_RAISED
+        elif scores.get("rupture_repair") is None:
+            self.rupture_choice.data = RUPTURE_NONE
+        else:
+            self.rupture_choice.data = RUPTURE_REPAIRED
+        self.comment.data = comment
 
 
 class RatingForm(RatingFormBase):

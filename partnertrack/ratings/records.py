@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
+import sqlalchemy as sa
 from flask import current_app
 
 from partnertrack.core.clock import today
@@ -17,30 +17,52 @@ from partnertrack.ratings.reveal import (
     SessionView,
     session_views,
 )
+from partnertrack.ruptures.models import RuptureEntry
 
 
 def load_records(partnership_ids: Iterable[int]) -> dict[int, list[SessionRecord]]:
-    """Sessions and ratings of many partnerships as plain data, in one query.
+    """The held sessions and their ratings of many partnerships as plain data, in one query.
 
     One joined query instead of ORM relationship loading keeps every page at a
     fixed number of statements, whatever the caseload or the number of sessions.
+    Planned sessions still to come, and cancelled or missed ones, are not part of it:
+    they are neither numbered, nor rated, nor owed (``TherapySession.counted``).
     """
     ids = list(partnership_ids)
-    found: dict[int, dict[date, dict[str, RatingRecord]]] = {pid: {} for pid in ids}
     if not ids:
         return {}
+    found: dict[int, dict[int, SessionRecord]] = {pid: {} for pid in ids}
     score_columns = [getattr(Rating, key) for key in FACTOR_KEYS]
+    concern = (
+        sa.exists()
+        .where(
+            RuptureEntry.session_id == TherapySession.id,
+            RuptureEntry.party == Rating.rater,
+            RuptureEntry.source == "concern",
+        )
+        .label("raised_concern")
+    )
     rows = db.session.execute(
-        db.select(TherapySession.partnership_id, TherapySession.date, Rating.rater, Rating.comment, *score_columns)
+        db.select(
+            TherapySession.partnership_id,
+            TherapySession.id,
+            TherapySession.date,
+            TherapySession.added_by,
+            Rating.rater,
+            Rating.comment,
+            concern,
+            *score_columns,
+        )
         .outerjoin(Rating, Rating.session_id == TherapySession.id)
-        .where(TherapySession.partnership_id.in_(ids))
+        .where(TherapySession.partnership_id.in_(ids), TherapySession.counted(today()))
         .order_by(TherapySession.partnership_id, TherapySession.date)
     )
-    for pid, day, rater, comment, *scores in rows:
-        ratings = found[pid].setdefault(day, {})
+    for pid, sid, day, added_by, rater, comment, raised, *scores in rows:
+        record = found[pid].setdefault(sid, SessionRecord(day, {}, sid, added_by))
         if rater is not None:
-            ratings[rater] = RatingRecord(dict(zip(FACTOR_KEYS, scores, strict=True)), comment or "")
-    return {pid: [SessionRecord(day, r) for day, r in days.items()] for pid, days in found.items()}
+            scored = dict(zip(FACTOR_KEYS, scores, strict=True))
+            record.ratings[rater] = RatingRecord(scored, comment or "", bool(raised))
+    return {pid: list(sessions.values()) for pid, sessions in found.items()}
 
 
 def timeline_of(records: list[SessionRecord], role: str) -> list[SessionView]:

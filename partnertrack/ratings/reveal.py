@@ -21,14 +21,19 @@ class RatingRecord:
 
     scores: Mapping[str, int | None]
     comment: str = ""
+    # The party raised a concern about this session: an empty rupture-repair score then means
+    # "something felt off that I want to raise", not "nothing felt off".
+    raised_concern: bool = False
 
 
 @dataclass(frozen=True)
 class SessionRecord:
-    """One stored session as plain data: its date and the ratings given so far."""
+    """One stored session as plain data: its date, the ratings given so far, its id and who added it."""
 
     date: date
     ratings: Mapping[str, RatingRecord] = field(default_factory=dict)
+    session_id: int | None = None
+    added_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class RatingView:
     scores: Mapping[str, int | None]
     comment: str
     alliance_index: float | None
+    raised_concern: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,8 @@ class SessionView:
     revealed: bool
     own: RatingView | None
     partner: RatingView | None
+    session_id: int | None = None
+    added_by: str = ""
 
     @property
     def locked(self) -> bool:
@@ -73,7 +81,9 @@ def is_revealed(session_date: date, rated_by: frozenset[str] | set[str], today: 
 
 def _view(rater: str, record: RatingRecord) -> RatingView:
     """A RatingView of a stored record."""
-    return RatingView(rater, dict(record.scores), record.comment or "", alliance_index(record.scores))
+    return RatingView(
+        rater, dict(record.scores), record.comment or "", alliance_index(record.scores), record.raised_concern
+    )
 
 
 def session_views(
@@ -95,6 +105,8 @@ def session_views(
                 revealed=revealed,
                 own=_view(viewer_role, own) if own else None,
                 partner=_view(partner_role, partner) if partner else None,
+                session_id=record.session_id,
+                added_by=record.added_by,
             )
         )
     return views

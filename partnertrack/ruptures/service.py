@@ -15,7 +15,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import current_app
 
-from partnertrack.core.clock import as_utc, utcnow
+from partnertrack.core.clock import as_utc, today, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
@@ -46,11 +46,15 @@ def clean_note(text: str | None, required: bool = True) -> str | None:
 
 
 def sessions_of(partnership_id: int) -> list[tuple[int, date]]:
-    """(id, date) of every session in date order: position + 1 is the session number."""
+    """(id, date) of every held session in date order: position + 1 is the session number.
+
+    Held as the timeline counts them (``TherapySession.counted``): cancelled, missed and
+    coming sessions have no number.
+    """
     return list(
         db.session.execute(
             db.select(TherapySession.id, TherapySession.date)
-            .where(TherapySession.partnership_id == partnership_id)
+            .where(TherapySession.partnership_id == partnership_id, TherapySession.counted(today()))
             .order_by(TherapySession.date)
         )
     )

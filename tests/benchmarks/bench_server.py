@@ -146,6 +146,7 @@ def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
                 "rupture_repair": "7",
                 "termination_readiness": "3",
                 "comment": "benchmark",
+                "new_session": date.today().isoformat(),  # no "Did you mean …?" question in the way
                 "csrf_token": csrf_of(session, base, f"/partnerships/{first}/rate"),
             }
             rows.append(measure(pool, base, session, "rating submission", [f"/partnerships/{first}/rate"], n, form))

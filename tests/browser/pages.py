@@ -44,6 +44,9 @@ MAIN_PAGES = [
     MainPage("rate-patient", "patient", lambda s: f"/partnerships/{s.partnership_id}/rate"),
     MainPage("rate-therapist", "therapist", lambda s: f"/partnerships/{s.partnership_id}/rate"),
     MainPage("rate-errors", "patient", lambda s: f"/partnerships/{s.partnership_id}/rate", status=422, bad_rating=True),
+    MainPage("sessions-therapist", "therapist", lambda s: f"/partnerships/{s.partnership_id}/sessions/"),
+    MainPage("sessions-patient", "patient", lambda s: f"/partnerships/{s.partnership_id}/sessions/"),
+    MainPage("sessions-split", "therapist", lambda s: f"/partnerships/{s.partnership_id}/sessions/split"),
     MainPage("not-found", "therapist", lambda s: "/partnerships/999999/", status=404),
     # Working together: goals, the rupture log, the ending review; and the account pages.
     MainPage("goals", "patient", lambda s: f"/partnerships/{s.partnership_id}/goals/"),

@@ -38,9 +38,11 @@ def test_axe_finds_no_wcag_a_or_aa_violation(signed_in, site, size, main_page):
     assert results.violations_count == 0, results.generate_report()
 
 
-# Each visible form control, and the text of its visible label (none: "").
+# Each visible form control, and the text of its visible label (none: ""). A control that is not
+# shown (the concern box until "raise a concern" is chosen) needs no label on screen.
 LABELS_JS = """() => Array.from(document.querySelectorAll('main input, main select, main textarea'))
   .filter(el => !['hidden', 'submit', 'button', 'reset', 'image'].includes(el.type))
+  .filter(el => el.getClientRects().length > 0)
   .map(el => {
     const visible = l => { const r = l.getBoundingClientRect(); const cs = getComputedStyle(l);
       return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.clip !== 'rect(0px, 0px, 0px, 0px)'; };

@@ -6,8 +6,8 @@ several times at the same instant (a double click, a second tab) when ``copies``
 Every answer is classified the way a person would read it:
 
 - ack: 302 back to the partnership page ("Your rating was saved/updated");
-- locked: 422 "your rating of this session is locked" (a duplicate arriving after the
-  partner's rating revealed both: the first copy was saved, the page says so);
+- locked: 422 "your rating of this session is locked" (a change arriving after the partner's
+  rating revealed both; a duplicate with the same answers is acknowledged instead);
 - error: anything else, a 500, a "database is locked", or no answer at all.
 """
 
@@ -71,11 +71,22 @@ class Group:
     copies: int
 
     def form(self) -> dict:
-        """The form fields: scores and comment derived from the key, so each group is recognisable."""
+        """The form fields: scores and comment derived from the key, so each group is recognisable.
+
+        Both parties rate sessions on consecutive days, so a date may have no session yet while
+        the partner's session of the day before waits: the form would first ask "Did you mean
+        that session?". These people mean the date they send, so the form carries the answer
+        "No, another session on this date" (``new_session``), as a person's second post would.
+        """
         pid, day, role = self.key
         base = pid + day.toordinal() + (3 if role == "patient" else 0)
         scores = {name: (base + i) % 11 for i, name in enumerate(FACTORS)}
-        return {"session_date": day.isoformat(), **scores, "comment": comment_for(self.key)}
+        return {
+            "session_date": day.isoformat(),
+            **scores,
+            "comment": comment_for(self.key),
+            "new_session": day.isoformat(),
+        }
 
     def expected_row(self) -> tuple:
         """The row the database must hold once this group is acknowledged (as stored_ratings gives it)."""

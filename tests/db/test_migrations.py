@@ -248,3 +248,41 @@ def test_setup_adopts_a_database_made_by_create_all(app, runner):
     with app.app_context():
         assert current_revisions() == head_revisions()
         assert [describe(d) for d in schema_differences()] == []
+
+
+def test_shared_sessions_migration_keeps_split_pairs_and_records_who_added_each(empty_app):
+    """Sessions become shared appointments: nothing is merged, every rating stays, the first rater added it."""
+    with empty_app.app_context():
+        flask_migrate.upgrade(revision="0002_collaboration_audit")
+        insert_first_revision_rows()
+        later = datetime(2026, 1, 20, 9, tzinfo=UTC)
+        split = [
+            {"id": 12, "partnership_id": 7, "date": date(2026, 1, 19), "created_at": later},
+            {"id": 13, "partnership_id": 7, "date": date(2026, 1, 20), "created_at": later},
+            {"id": 14, "partnership_id": 7, "date": date(2026, 1, 26), "created_at": later},
+        ]
+        patient_rating, therapist_rating = FIRST_REVISION_ROWS["ratings"]
+        one_sided = [
+            {**therapist_rating, "id": 23, "session_id": 12, "rater": "patient", "created_at": later},
+            {**patient_rating, "id": 24, "session_id": 13, "rater": "therapist", "created_at": later},
+        ]
+        metadata = sa.MetaData()
+        metadata.reflect(db.engine, only=["sessions", "ratings"])
+        with db.engine.begin() as conn:
+            conn.execute(metadata.tables["sessions"].insert(), split)
+            conn.execute(metadata.tables["ratings"].insert(), one_sided)
+            before = conn.execute(sa.select(metadata.tables["ratings"]).order_by(sa.text("id"))).mappings().all()
+        upgrade_schema()
+        table = sa.Table("ratings", sa.MetaData(), autoload_with=db.engine)
+        with db.engine.connect() as conn:
+            after = conn.execute(sa.select(table).order_by(table.c.id)).mappings().all()
+            sessions = conn.execute(sa.text("SELECT id, status, added_by FROM sessions ORDER BY id")).all()
+    assert [{k: normalise(v) for k, v in row.items()} for row in after] == [
+        {k: normalise(v) for k, v in row.items()} for row in before
+    ]
+    assert [tuple(s) for s in sessions] == [
+        (11, "scheduled", "patient"),  # both rated at the same moment: the first row stored
+        (12, "scheduled", "patient"),
+        (13, "scheduled", "therapist"),
+        (14, "scheduled", "therapist"),  # no rating: recorded by the therapist
+    ]

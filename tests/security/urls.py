@@ -47,6 +47,19 @@ def _entry_id(world, app) -> int:
         return entry.id
 
 
+def _session_id(world, app) -> int:
+    """A planned session of the world's partnership (nobody has rated it)."""
+    from datetime import date, timedelta
+
+    from partnertrack.extensions import db
+    from partnertrack.sessions.service import plan
+
+    with app.app_context():
+        planned = plan(_partnership(world), date.today() + timedelta(days=7), "once", None)
+        db.session.commit()
+        return planned.added[0].id
+
+
 # How to fill each URL parameter: a function of (world, app). An <int:...> parameter not
 # listed here gets 1; any other unknown parameter fails the test by name.
 PARAMS: dict[str, Callable] = {
@@ -58,6 +71,7 @@ PARAMS: dict[str, Callable] = {
     "party": lambda _world, _app: "patient",
     "goal_id": _goal_id,
     "entry_id": _entry_id,
+    "session_id": _session_id,
 }
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")

@@ -39,7 +39,7 @@ def busy(app, client, world, auth):
         gid = db.session.scalar(db.select(Goal.id))
     client.post(f"/partnerships/{pid}/goals/{gid}/reword", data={f"goal-{gid}-text": "Sleep seven hours"})
     for day in (OLD, LAPSED, YESTERDAY):
-        concern = {"raise_concern": "y", "concern_text": "Rushed ending."} if day == YESTERDAY else {}
+        concern = {"rupture_choice": "raised", "concern_text": "Rushed ending."} if day == YESTERDAY else {}
         client.post(
             f"/partnerships/{pid}/rate",
             data=rating_form(day, comment=f"patient on {day}", **{f"goal_{gid}": 4}, **concern),

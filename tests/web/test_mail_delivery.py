@@ -127,7 +127,10 @@ def test_no_mail_of_any_kind_carries_names_scores_comments_concerns_or_goals(mai
     patient.post(
         f"/partnerships/{world.partnership}/rate",
         data=rating_form(
-            date(2026, 11, 29) - timedelta(days=1), raise_concern="y", concern_text="mother", comment="commentword"
+            date(2026, 11, 29) - timedelta(days=1),
+            rupture_choice="raised",
+            concern_text="mother",
+            comment="commentword",
         ),
     )
     with mail_app.app_context():

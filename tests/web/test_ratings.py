@@ -76,7 +76,7 @@ def test_rating_is_stored(app, client, world, auth):
 
 def test_nothing_felt_off_is_stored_as_null(app, client, world, auth):
     auth.login("pat@example.org")
-    rate(client, world, rupture_repair="", rupture_repair_na="y")
+    rate(client, world, rupture_repair="", rupture_choice="none")
     assert rating_rows(app)[0][2]["rupture_repair"] is None
 
 
@@ -185,13 +185,13 @@ def test_missing_score_field_is_refused(app, client, world, auth):
 def test_rupture_repair_needs_a_score_or_nothing_felt_off(app, client, world, auth):
     auth.login("pat@example.org")
     response = rate(client, world, rupture_repair="")
-    assert response.status_code == 422 and "or tick" in response.text
+    assert response.status_code == 422 and "or choose “Nothing felt off this session”" in response.text
     assert rating_rows(app) == []
 
 
 def test_a_score_and_nothing_felt_off_together_are_refused(app, client, world, auth):
     auth.login("pat@example.org")
-    response = rate(client, world, rupture_repair="6", rupture_repair_na="y")
+    response = rate(client, world, rupture_repair="6", rupture_choice="none")
     assert response.status_code == 422 and "not both" in response.text
     assert rating_rows(app) == []
 
@@ -278,7 +278,7 @@ def test_side_by_side_and_csv_hold_what_was_typed(client, world, auth):
     rate(client, world, mutuality=4, collaboration=5, comment="patient words")
     auth.logout()
     auth.login("tara@example.org")
-    rate(client, world, mutuality=9, rupture_repair="", rupture_repair_na="y", comment="therapist words")
+    rate(client, world, mutuality=9, rupture_repair="", rupture_choice="none", comment="therapist words")
     page = client.get(f"/partnerships/{world.partnership}/").text
     assert "Session 1" in page and "patient words" in page and "therapist words" in page
     response = client.get(f"/partnerships/{world.partnership}/export.csv")

@@ -92,7 +92,7 @@ def test_a_concern_raised_by_the_patient_alerts_the_therapist_at_once(mail_app, 
     patient = client_as(mail_app, PATIENT)
     concern = "My therapist dismissed what I said about my mother"
     form = rating_form(
-        date.today() - timedelta(days=1), raise_concern="y", concern_text=concern, comment="Secret words"
+        date.today() - timedelta(days=1), rupture_choice="raised", concern_text=concern, comment="Secret words"
     )
     assert patient.post(f"/partnerships/{world.partnership}/rate", data=form).status_code == 302
     assert deliver(mail_app).sent == 1

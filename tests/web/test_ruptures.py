@@ -76,7 +76,7 @@ def test_a_blind_dip_makes_no_entry_until_a_rating_reveals_it(app, client, world
 
 def test_patient_concern_from_the_form_reaches_the_therapist_at_once(app, client, world, auth):
     auth.login(PATIENT)
-    form = rating_form(YESTERDAY, raise_concern="y", concern_text="I felt rushed at the end.")
+    form = rating_form(YESTERDAY, rupture_choice="raised", concern_text="I felt rushed at the end.")
     assert client.post(f"/partnerships/{world.partnership}/rate", data=form).status_code == 302
     auth.logout()
     auth.login(THERAPIST)
@@ -92,8 +92,8 @@ def test_patient_concern_from_the_form_reaches_the_therapist_at_once(app, client
 def test_sending_the_form_again_keeps_one_concern(app, client, world, auth):
     auth.login(PATIENT)
     url = f"/partnerships/{world.partnership}/rate"
-    client.post(url, data=rating_form(YESTERDAY, raise_concern="y"))
-    client.post(url, data=rating_form(YESTERDAY, raise_concern="y", concern_text="It was the silence."))
+    client.post(url, data=rating_form(YESTERDAY, rupture_choice="raised"))
+    client.post(url, data=rating_form(YESTERDAY, rupture_choice="raised", concern_text="It was the silence."))
     assert entries(app) == [("concern", "patient", YESTERDAY, "open")]
     assert notes(app) == [("patient", "It was the silence.", None, None)]
 
@@ -110,7 +110,7 @@ def test_over_long_concern_on_the_form_stores_nothing(app, client, world, auth):
     auth.login(PATIENT)
     response = client.post(
         f"/partnerships/{world.partnership}/rate",
-        data=rating_form(YESTERDAY, raise_concern="y", concern_text="x" * 2001),
+        data=rating_form(YESTERDAY, rupture_choice="raised", concern_text="x" * 2001),
     )
     assert response.status_code == 422
     assert "Please keep your concern to 2,000 characters or fewer." in text_of(response)

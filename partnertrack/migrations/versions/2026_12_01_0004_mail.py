@@ -1,7 +1,7 @@
 """Mail: the outbox, form links, password resets, each account's email choices, digests, invites.nonce.
 
-Revision ID: 0003_mail
-Revises: 0002_collaboration_audit
+Revision ID: 0004_mail
+Revises: 0003_security
 Create Date: 2026-12-01
 
 invites.nonce lets the mail worker derive an invite's link at send time (only the token's

@@ -1,0 +1,1 @@
+"""Sessions as shared appointments: recording and planning them, cancelled and missed ones, merging split pairs."""

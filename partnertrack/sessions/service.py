@@ -1,0 +1,230 @@
+"""Recording, planning and marking sessions, and merging split pairs (flushes; the caller commits).
+
+Each change is one call a caller can build on: ``record_held`` (a session that took place),
+``plan`` (the coming ones), ``set_status`` (cancelled, missed, or scheduled again) and
+``merge`` (one meeting rated under two dates becomes one session). Each refuses what the
+rules do not allow with ``Refused`` and a message in plain words, having changed nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from partnertrack.core.clock import today
+from partnertrack.core.database import insert_ignoring_duplicates
+from partnertrack.core.refusals import Refused
+from partnertrack.core.roles import Role
+from partnertrack.extensions import db
+from partnertrack.models import SCHEDULED, SESSION_STATUSES, Partnership, Rating, TherapySession
+from partnertrack.ruptures.models import RuptureEntry
+from partnertrack.sessions.pairs import merge_problem
+
+PLAN_MAX = 26  # half a year of weekly sessions
+PLAN_AHEAD_DAYS = 366  # a plan starts at most a year ahead
+REPEATS = {"once": 0, "weekly": 7, "fortnightly": 14}
+
+
+def _day(value: date) -> str:
+    """A date as the pages show it: 30 Nov 2026."""
+    return f"{value:%d %b %Y}"
+
+
+def check_date(partnership: Partnership, day: date, *, future_ok: bool = False) -> None:
+    """Refuse a date before the partnership began, or in the future unless ``future_ok``."""
+    if day < partnership.started_on:
+        raise Refused(f"The session date cannot be before the partnership began ({partnership.started_on:%d %B %Y}).")
+    if day > today() and not future_ok:
+        raise Refused("The session date cannot be in the future.")
+
+
+def session_in(partnership: Partnership, session_id: int | None) -> TherapySession | None:
+    """The session ``session_id`` if it belongs to ``partnership`` (another partnership's id finds nothing)."""
+    if session_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(TherapySession).where(
+            TherapySession.id == session_id, TherapySession.partnership_id == partnership.id
+        )
+    )
+
+
+def session_on(partnership: Partnership, day: date) -> TherapySession | None:
+    """The partnership's session on ``day``, if there is one."""
+    return db.session.scalar(
+        sa.select(TherapySession)
+        .where(TherapySession.partnership_id == partnership.id, TherapySession.date == day)
+        .execution_options(populate_existing=True)
+    )
+
+
+def ensure_session(partnership: Partnership, day: date, added_by: str) -> TherapySession:
+    """The partnership's session on ``day``, made (added by ``added_by``) if there is none yet.
+
+    INSERT ... ON CONFLICT DO NOTHING on the (partnership, date) key: two requests making
+    the same session at once both end up with the one row, never an error.
+    """
+    values = {"partnership_id": partnership.id, "date": day, "status": SCHEDULED, "added_by": str(added_by)}
+    insert_ignoring_duplicates(TherapySession, values, ("partnership_id", "date"))
+    return session_on(partnership, day)
+
+
+def refuse_unless_held(therapy_session: TherapySession) -> None:
+    """A cancelled or missed session is not rated: say so."""
+    if therapy_session.status != SCHEDULED:
+        raise Refused(
+            f"The session of {_day(therapy_session.date)} is marked {therapy_session.status}, "
+            "so it is not rated. Choose another date, or ask your therapist to mark it as held."
+        )
+
+
+def record_held(partnership: Partnership, day: date, role: str) -> TherapySession:
+    """Record that a session took place on ``day`` (today or earlier); the one call for "held".
+
+    The therapist records sessions; a patient may add one the therapist has not recorded,
+    and it shows as added by the patient. A date that already has a session gives that
+    session (recording twice is harmless); a cancelled or missed one is refused.
+    """
+    check_date(partnership, day)
+    therapy_session = ensure_session(partnership, day, role)
+    refuse_unless_held(therapy_session)
+    return therapy_session
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What a plan did: the sessions it added, and the dates that already had a session."""
+
+    added: list[TherapySession]
+    already: list[date]
+
+
+def plan_dates(first: date, repeat: str, count: int | None) -> list[date]:
+    """The dates of a plan: ``first``, then every 7 or 14 days, ``count`` in all."""
+    if repeat not in REPEATS:
+        raise Refused("Please choose once, weekly or fortnightly.")
+    if repeat == "once":
+        return [first]
+    if count is None or not 1 <= count <= PLAN_MAX:
+        raise Refused(f"A plan lists 1 to {PLAN_MAX} sessions.")
+    return [first + timedelta(days=REPEATS[repeat] * n) for n in range(count)]
+
+
+def plan(partnership: Partnership, first: date, repeat: str, count: int | None) -> Planned:
+    """The therapist's sessions from ``first`` (once, weekly or fortnightly), coming ones included.
+
+    Dates that already have a session keep it as it is (a plan never changes a rated or a
+    cancelled session); the rest are added as scheduled, by the therapist: those whose date has
+    come through ``record_held``, like a session recorded on its own.
+    """
+    check_date(partnership, first, future_ok=True)
+    if first > today() + timedelta(days=PLAN_AHEAD_DAYS):
+        raise Refused("A plan starts at most a year from today.")
+    dates = plan_dates(first, repeat, count)
+    existing = set(
+        db.session.scalars(
+            sa.select(TherapySession.date).where(
+                TherapySession.partnership_id == partnership.id, TherapySession.date.in_(dates)
+            )
+        )
+    )
+    therapist = Role.THERAPIST
+    added = [
+        record_held(partnership, day, therapist) if day <= today() else ensure_session(partnership, day, therapist)
+        for day in dates
+        if day not in existing
+    ]
+    return Planned(added, sorted(existing))
+
+
+def set_status(partnership: Partnership, session_id: int, status: str) -> TherapySession:
+    """Mark the session cancelled or missed, or scheduled again (the therapist's step).
+
+    A session someone has rated took place: it cannot be marked cancelled or missed.
+    A session can only be missed once its date has come.
+    """
+    therapy_session = session_in(partnership, session_id)
+    if therapy_session is None:
+        raise Refused("Please choose one of this partnership’s sessions.", status=404)
+    if status not in SESSION_STATUSES:
+        raise Refused("Please choose scheduled, cancelled or missed.")
+    if status != SCHEDULED and therapy_session.ratings:
+        raise Refused(
+            f"The session of {_day(therapy_session.date)} has been rated, so it took place: "
+            f"it cannot be marked {status}."
+        )
+    if status == "missed" and therapy_session.date > today():
+        raise Refused("A session can be marked missed once its date has come; a coming one can be cancelled.")
+    therapy_session.status = status
+    db.session.flush()
+    return therapy_session
+
+
+def _raters(therapy_session: TherapySession) -> set[str]:
+    """Who has rated the session, read from the database now."""
+    return set(db.session.scalars(sa.select(Rating.rater).where(Rating.session_id == therapy_session.id)))
+
+
+def merge(partnership: Partnership, keep_id: int, other_id: int) -> tuple[TherapySession, date]:
+    """Move the ratings of session ``other_id`` onto ``keep_id`` and remove the emptied session.
+
+    Every rating stays exactly as it was (scores, comment, when it was given, its goal
+    progress); only the session it belongs to changes. Entries of the rupture log follow.
+    Refused, with nothing changed, when either session is not this partnership's, is not a
+    held session, or when a party has rated both (that would lose a rating). Returns the
+    kept session and the date of the removed one.
+    """
+    keep, other = session_in(partnership, keep_id), session_in(partnership, other_id)
+    if keep is None or other is None:
+        raise Refused("Please choose two of this partnership’s sessions.")
+    for therapy_session in (keep, other):
+        refuse_unless_held(therapy_session)
+        if therapy_session.date > today():
+            raise Refused(f"The session of {_day(therapy_session.date)} has not taken place yet.")
+    problem = merge_problem((keep.date, _raters(keep)), (other.date, _raters(other)))
+    if problem:
+        raise Refused(problem)
+    other_day = other.date
+    db.session.execute(
+        sa.update(Rating)
+        .where(Rating.session_id == other.id)
+        .values(session_id=keep.id, updated_at=Rating.updated_at)  # the rating itself is unchanged
+        .execution_options(synchronize_session=False)
+    )
+    for column in (RuptureEntry.session_id, RuptureEntry.recovered_session_id):
+        db.session.execute(
+            sa.update(RuptureEntry)
+            .where(column == other.id)
+            .values({column.key: keep.id})
+            .execution_options(synchronize_session=False)
+        )
+    db.session.execute(sa.delete(TherapySession).where(TherapySession.id == other.id))
+    db.session.expire_all()
+    return session_in(partnership, keep_id), other_day
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of the sessions page: the session, its number once held, and who has rated it."""
+
+    session: TherapySession
+    number: int | None
+    raters: frozenset[str]
+
+    @property
+    def coming(self) -> bool:
+        """A scheduled session whose date has not come yet."""
+        return self.session.status == SCHEDULED and self.session.date > today()
+
+
+def listing(partnership: Partnership, timeline) -> list[SessionRow]:
+    """Every session of the partnership, newest first, numbered as the timeline numbers them."""
+    numbers = {v.session_id: v.number for v in timeline}
+    rows = db.session.scalars(
+        sa.select(TherapySession)
+        .where(TherapySession.partnership_id == partnership.id)
+        .order_by(TherapySession.date.desc())
+    ).all()
+    return [SessionRow(s, numbers.get(s.id), frozenset(r.rater for r in s.ratings)) for s in rows]
