@@ -22,10 +22,11 @@ from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.models import GoalProgress
-from partnertrack.goals.service import add_goal, save_progress
+from partnertrack.goals.service import add_goal
 from partnertrack.models import Partnership
-from partnertrack.ratings.service import save_rating
+from partnertrack.ratings.service import Answers, save_rating, submit_rating
 from partnertrack.review import service
+from partnertrack.sessions.service import ensure_session
 from tests.conftest import TEST_DATABASE_URL
 from tests.factories import YESTERDAY, flat
 
@@ -149,9 +150,7 @@ def test_a_double_click_with_goal_progress_stores_one_progress_row(app, world):
 
     def send(partnership, role):
         """The same form once more, goal progress included: the rating itself does not change."""
-        save_rating(
-            partnership, role, YESTERDAY, flat(6), "", after=lambda _s, rating: save_progress(rating, {goal_id: 5})
-        )
+        submit_rating(ensure_session(partnership, YESTERDAY, role), role, Answers(flat(6), "", {goal_id: 5}), None)
 
     written, pause = pause_first_write(engine, "first", "INSERT INTO goal_progress")
     outcomes: dict[str, str] = {}
