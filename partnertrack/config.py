@@ -95,6 +95,11 @@ def mail_defaults() -> dict:
         # A reset request answers no sooner than this, known address or not.
         "PASSWORD_RESET_MIN_SECONDS": 0.3,
         "DEFAULT_TIME_ZONE": "UTC",
+        # Sign-up finished by a mailed link (unset: wherever MAIL_SERVER is set); auth/signup.py.
+        "SIGNUP_BY_MAIL": None,
+        "SIGNUP_LINK_HOURS": 24,
+        # A mailed sign-up answers no sooner than this, new address or taken.
+        "SIGNUP_MIN_SECONDS": 0.3,
     }
 
 

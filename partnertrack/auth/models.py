@@ -25,3 +25,22 @@ class PasswordReset(db.Model):
     used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
     user = so.relationship("User")
+
+
+class PendingSignup(db.Model):
+    """A sign-up waiting for its mailed link (where mail is set up): the account is made only when it is opened.
+
+    The password is kept only as its hash; only a hash of the link's token is stored.
+    """
+
+    __tablename__ = "pending_signups"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), index=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(255))
+    nonce: so.Mapped[str] = so.mapped_column(sa.String(64))
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True))
+    used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))

@@ -7,6 +7,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -15,8 +16,8 @@ from flask import (
 )
 from flask_login import current_user, login_required, logout_user
 
-from partnertrack.auth import two_factor
-from partnertrack.auth.forms import AccountForm, LoginForm
+from partnertrack.auth import signup, two_factor
+from partnertrack.auth.forms import AccountForm, LoginForm, MailedSignupForm
 from partnertrack.auth.login_throttle import login_budgets
 from partnertrack.auth.second_step import begin as begin_second_step
 from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
@@ -51,17 +52,31 @@ def _refused(response) -> bool:
     return response.status_code >= 400
 
 
+def _refused_or_mailed(response) -> bool:
+    """Per address signed up, a mailed sign-up counts too: nobody's inbox can be flooded with links."""
+    return _refused(response) or bool(g.get("signup_mailed"))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_signup_limit, methods=["POST"], deduct_when=_refused)
-@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key, deduct_when=_refused)
+@limiter.limit(_signup_email_limit, methods=["POST"], key_func=_signup_email_key, deduct_when=_refused_or_mailed)
 def register():
-    """Therapist sign-up; patients join only through an invite link."""
+    """Therapist sign-up; patients join only through an invite link.
+
+    Where mail is set up the account is finished by a mailed link (auth/signup.py), so the
+    page answers a new and a taken address alike.
+    """
     if not current_app.config["ALLOW_SIGNUP"]:
         abort(404)
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    form = AccountForm()
+    mailed = signup.by_mail()
+    form = MailedSignupForm() if mailed else AccountForm()
     form.submit.label.text = "Create therapist account"
+    if form.validate_on_submit() and mailed:
+        signup.request_signup(form.name.data, form.email.data, form.password.data)
+        g.signup_mailed = True
+        return render_template("auth/reset_sent.html", answer=signup.answer())
     if form.validate_on_submit():
         user = create_user(form.name.data, form.email.data, form.password.data, role=Role.THERAPIST)
         start_session(user)
@@ -69,6 +84,25 @@ def register():
         flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/register/finish/<token>", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def finish_signup_page(token: str):
+    """The mailed sign-up link: a button (a mail scanner opening the link creates nothing), then the account."""
+    pending, message, status = signup.find_pending(token)
+    if pending is None:
+        return render_template("auth/signup_invalid.html", message=message), status
+    form = EmptyForm()
+    if form.validate_on_submit():
+        user = signup.finish_signup(pending)
+        if user is None:
+            return render_template("auth/signup_invalid.html", message=signup.USED), 410
+        start_session(user)
+        record("account.created", user=user)
+        flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
+        return redirect(url_for("dashboard.index"))
+    return render_template("auth/signup_finish.html", form=form, pending=pending)
 
 
 @bp.route("/login", methods=["GET", "POST"])

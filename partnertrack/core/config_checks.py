@@ -109,6 +109,8 @@ KINDS: dict[str, Callable[[Any], Any]] = {
     "SECRET_KEY": _optional(_key),
     "SQLALCHEMY_DATABASE_URI": _text,
     "ALLOW_SIGNUP": _boolean,
+    "SIGNUP_BY_MAIL": _optional(_boolean),
+    "SIGNUP_LINK_HOURS": _whole(1),
     "REVEAL_AFTER_DAYS": _whole(0),
     "INVITE_DAYS": _whole(1),
     "COMMENT_MAX": _whole(1),

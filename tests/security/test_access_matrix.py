@@ -38,6 +38,7 @@ EXPECTATIONS: dict[str, str] = {
     "notifications.unsubscribe": PUBLIC,
     "reset.request_page": PUBLIC,
     "reset.reset_page": PUBLIC,
+    "auth.finish_signup_page": PUBLIC,
     "notifications.preferences": LOGGED_IN,
     "auth.logout": LOGGED_IN,
     "dashboard.index": LOGGED_IN,

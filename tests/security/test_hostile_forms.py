@@ -136,6 +136,7 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "notifications.unsubscribe": (None, {"List-Unsubscribe": choice("One-Click")}),
     "reset.request_page": (None, {"email": email}),
     "reset.reset_page": (None, {"password": password, "confirm": password}),
+    "auth.finish_signup_page": (None, {}),
 }
 # A mass-assignment attempt rides along with some posts.
 EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", "active": "0", "session_version": "9"}))
