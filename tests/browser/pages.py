@@ -64,6 +64,7 @@ MAIN_PAGES = [
     # Reaching people: password reset, email choices, and mailed links that cannot be used.
     MainPage("reset-request", "anonymous", lambda s: "/reset-password"),
     MainPage("reset-invalid", "anonymous", lambda s: "/reset-password/no-such-reset-token", status=404),
+    MainPage("signup-invalid", "anonymous", lambda s: "/register/finish/no-such-signup-token", status=404),
     MainPage("form-link-invalid", "anonymous", lambda s: "/form/no-such-form-token", status=404),
     MainPage("unsubscribe-invalid", "anonymous", lambda s: "/unsubscribe/no-such-token", status=404),
     MainPage("account-emails-therapist", "therapist", lambda s: "/account/notifications"),
