@@ -16,9 +16,11 @@ from partnertrack.core.clock import utcnow
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal
 from partnertrack.models import Partnership, User
+from partnertrack.notifications.settings import settings_for
 from partnertrack.ratings.records import timeline_for
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
+from partnertrack.sessions.service import appointments
 
 FORMAT = "partnertrack-account-export"
 VERSION = 1
@@ -48,8 +50,21 @@ def build_export(user: User) -> dict:
             "active": user.active,
             "created_at": _iso(user.created_at),
         },
+        "email_choices": _email_choices(user),
         "partnerships": [_partnership(p, user) for p in partnerships],
         "activity": _activity(user),
+    }
+
+
+def _email_choices(user: User) -> dict:
+    """Which mails the user asked for, and their time zone (the defaults where never changed)."""
+    settings = settings_for(user.id)
+    return {
+        "form_links": settings.form_links,
+        "reminders": settings.reminders,
+        "alerts": settings.alerts,
+        "digest": settings.digest,
+        "time_zone": settings.time_zone,
     }
 
 
@@ -65,6 +80,7 @@ def _partnership(partnership: Partnership, user: User) -> dict:
         "closed_by_patient": partnership.closed_by_patient,
         "started_on": _iso(partnership.started_on),
         "sessions": [_session(view) for view in timeline_for(partnership, role)],
+        "appointments": appointments(partnership),
         "goals": [_goal(g) for g in db.session.scalars(sa.select(Goal).where(Goal.partnership_id == partnership.id))],
         "concerns_and_notes": _rupture_log(partnership.id, role),
         "ending_review": _review(partnership.id, role),

@@ -20,6 +20,7 @@ from partnertrack.ratings.factors import FACTOR_KEYS
 from partnertrack.ratings.records import timeline_for
 from partnertrack.review.service import review_of
 from partnertrack.ruptures.service import entry_views
+from partnertrack.sessions.service import appointments
 
 FORMAT = "partnertrack-partnership-export"
 VERSION = 1
@@ -153,6 +154,7 @@ def document(partnership: Partnership, role: str) -> dict[str, Any]:
             "therapist_name": partnership.therapist.name,
         },
         "sessions": _sessions(partnership, role),
+        "appointments": appointments(partnership),
         "goals": _goals(partnership),
         "ruptures": _ruptures(partnership),
         "review": _review(partnership),

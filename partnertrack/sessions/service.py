@@ -228,3 +228,17 @@ def listing(partnership: Partnership, timeline) -> list[SessionRow]:
         .order_by(TherapySession.date.desc())
     ).all()
     return [SessionRow(s, numbers.get(s.id), frozenset(r.rater for r in s.ratings)) for s in rows]
+
+
+def appointments(partnership: Partnership) -> list[dict]:
+    """Every session of the partnership, oldest first, as plain data: date, status, who added it.
+
+    The exports carry these beside the rated timeline, so a planned, cancelled or missed
+    session is not lost from what a person downloads.
+    """
+    rows = db.session.execute(
+        sa.select(TherapySession.date, TherapySession.status, TherapySession.added_by)
+        .where(TherapySession.partnership_id == partnership.id)
+        .order_by(TherapySession.date, TherapySession.id)
+    ).all()
+    return [{"date": day.isoformat(), "status": status, "added_by": added_by} for day, status, added_by in rows]

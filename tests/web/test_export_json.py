@@ -183,3 +183,38 @@ def test_signal_entries_are_in_the_export(app, client, world, auth):
         (r["source"], r["party"], r["session_number"], r["recovered_session_number"], r["sessions_to_recover"])
         for r in ruptures
     ] == [("signal", "patient", 5, 6, 1), ("signal", "therapist", 5, 6, 1)]
+
+
+def test_planned_cancelled_and_missed_sessions_are_in_both_exports(app, client, world, auth):
+    """A session nobody rated (planned, cancelled, missed) is not lost from what people download."""
+    from partnertrack.models import Partnership, User
+    from partnertrack.notifications.settings import save_settings
+    from partnertrack.sessions import service
+
+    coming, cancelled, missed = TODAY + timedelta(days=7), TODAY + timedelta(days=14), TODAY - timedelta(days=2)
+    with app.app_context():
+        partnership = db.session.get(Partnership, world.partnership)
+        for day in (coming, cancelled, missed):
+            service.plan(partnership, day, "once", None)
+        ids = dict(db.session.execute(db.select(TherapySession.date, TherapySession.id)).all())
+        service.set_status(partnership, ids[cancelled], "cancelled")
+        service.set_status(partnership, ids[missed], "missed")
+        patient = db.session.scalar(db.select(User).where(User.email == PATIENT))
+        save_settings(patient, {"form_links": True, "reminders": False}, "Europe/Madrid")
+        db.session.commit()
+    expected = [
+        {"date": missed.isoformat(), "status": "missed", "added_by": "therapist"},
+        {"date": coming.isoformat(), "status": "scheduled", "added_by": "therapist"},
+        {"date": cancelled.isoformat(), "status": "cancelled", "added_by": "therapist"},
+    ]
+    auth.login(PATIENT)
+    assert export(client, world)["appointments"] == expected
+    account = client.get("/account/data.json").get_json()
+    assert account["partnerships"][0]["appointments"] == expected
+    assert account["email_choices"] == {
+        "form_links": True,
+        "reminders": False,
+        "alerts": True,
+        "digest": False,
+        "time_zone": "Europe/Madrid",
+    }
