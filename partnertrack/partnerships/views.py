@@ -42,7 +42,7 @@ from partnertrack.partnerships.service import (
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.records import timeline_for
 from partnertrack.ratings.waiting import waiting_for
-from partnertrack.sessions.pairs import split_pairs
+from partnertrack.sessions.service import open_split_pairs
 
 bp = Blueprint("partnerships", __name__)
 member_bp = PartnershipBlueprint("partnership", __name__)
@@ -93,7 +93,7 @@ def show():
         charts=charts,
         sentences=insights.sentences(signals, role),
         waiting=waiting_for(timeline, role),
-        split_count=len(split_pairs(timeline)) if role == Role.THERAPIST else 0,
+        split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,
     )
 
 

@@ -17,7 +17,8 @@ from partnertrack.models import Partnership
 from partnertrack.ratings.records import timeline_for
 from partnertrack.ruptures.service import sync_signals
 from partnertrack.sessions import service
-from partnertrack.sessions.pairs import SplitPair, split_pairs
+from partnertrack.sessions.pairs import SplitPair
+from partnertrack.sessions.service import open_split_pairs
 
 sessions_cli = AppGroup("sessions", help="Shared sessions: find and merge one meeting rated under two dates.")
 
@@ -40,7 +41,7 @@ def find_splits(partnership_id: int | None) -> None:
         query = query.where(Partnership.id == partnership_id)
     found = 0
     for partnership in db.session.scalars(query):
-        for pair in split_pairs(timeline_for(partnership, Role.THERAPIST)):
+        for pair in open_split_pairs(partnership, timeline_for(partnership, Role.THERAPIST)):
             found += 1
             first, second = pair.sides
             click.echo(f"Partnership {partnership.id}: {_describe(pair)}.")

@@ -9,6 +9,7 @@ the therapist. They are found here and merged only when the therapist confirms.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,12 +43,28 @@ def _only(view: SessionView, role: str) -> bool:
     return view.rated_by == frozenset({role})
 
 
-def split_pairs(timeline: Sequence[SessionView], days: int = SPLIT_DAYS) -> list[SplitPair]:
-    """Every likely split pair, closest first; each session is in one pair at most."""
+def pair_key(first_id: int | None, second_id: int | None) -> tuple[int | None, int | None]:
+    """Two session ids in one order, so a pair is the same whichever way round it was named."""
+    return (first_id, second_id) if (first_id or 0) <= (second_id or 0) else (second_id, first_id)
+
+
+def split_pairs(
+    timeline: Sequence[SessionView], days: int = SPLIT_DAYS, kept_apart: AbstractSet[tuple[int, int]] = frozenset()
+) -> list[SplitPair]:
+    """Every likely split pair, closest first; each session is in one pair at most.
+
+    ``kept_apart`` holds the pairs (``pair_key`` of their session ids) the therapist said were
+    two meetings: they are never suggested again.
+    """
     patient_only = [v for v in timeline if _only(v, Role.PATIENT)]
     therapist_only = [v for v in timeline if _only(v, Role.THERAPIST)]
     candidates = sorted(
-        (SplitPair(p, t) for p in patient_only for t in therapist_only if abs((p.date - t.date).days) <= days),
+        (
+            SplitPair(p, t)
+            for p in patient_only
+            for t in therapist_only
+            if abs((p.date - t.date).days) <= days and pair_key(p.session_id, t.session_id) not in kept_apart
+        ),
         key=lambda pair: (pair.days_apart, min(pair.patient_side.date, pair.therapist_side.date)),
     )
     used: set[date] = set()

@@ -20,7 +20,8 @@ from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.models import SCHEDULED, SESSION_STATUSES, Partnership, Rating, TherapySession
 from partnertrack.ruptures.models import RuptureEntry
-from partnertrack.sessions.pairs import merge_problem
+from partnertrack.sessions.models import SplitDismissal
+from partnertrack.sessions.pairs import SplitPair, merge_problem, pair_key, split_pairs
 
 PLAN_MAX = 26  # half a year of weekly sessions
 PLAN_AHEAD_DAYS = 366  # a plan starts at most a year ahead
@@ -242,3 +243,41 @@ def appointments(partnership: Partnership) -> list[dict]:
         .order_by(TherapySession.date, TherapySession.id)
     ).all()
     return [{"date": day.isoformat(), "status": status, "added_by": added_by} for day, status, added_by in rows]
+
+
+def kept_apart(partnership: Partnership) -> frozenset[tuple[int, int]]:
+    """The pairs of sessions the therapist said were two meetings (``pairs.pair_key`` order)."""
+    rows = db.session.execute(
+        sa.select(SplitDismissal.first_session_id, SplitDismissal.second_session_id).where(
+            SplitDismissal.partnership_id == partnership.id
+        )
+    ).all()
+    return frozenset((first, second) for first, second in rows)
+
+
+def open_split_pairs(partnership: Partnership, timeline) -> list[SplitPair]:
+    """The likely split pairs still to decide: those the therapist kept apart are left out."""
+    return split_pairs(timeline, kept_apart=kept_apart(partnership))
+
+
+def keep_apart(partnership: Partnership, timeline, first_id: int, second_id: int) -> tuple[date, date]:
+    """Record that the suggested pair ``first_id``/``second_id`` were two meetings; their dates. Flushes.
+
+    Only a pair the page suggests can be kept apart (anything else is refused, nothing stored).
+    """
+    key = pair_key(first_id, second_id)
+    pair = next((p for p in open_split_pairs(partnership, timeline) if pair_key(*_ids(p)) == key), None)
+    if pair is None:
+        raise Refused("Those two sessions are not a pair to check. Please choose one of the pairs shown.")
+    insert_ignoring_duplicates(
+        SplitDismissal,
+        {"partnership_id": partnership.id, "first_session_id": key[0], "second_session_id": key[1]},
+        ("partnership_id", "first_session_id", "second_session_id"),
+    )
+    first, second = pair.sides
+    return first.date, second.date
+
+
+def _ids(pair: SplitPair) -> tuple[int | None, int | None]:
+    """The two session ids of a pair."""
+    return pair.patient_side.session_id, pair.therapist_side.session_id

@@ -19,7 +19,6 @@ from partnertrack.ratings.records import timeline_for
 from partnertrack.ruptures.service import sync_signals
 from partnertrack.sessions import service
 from partnertrack.sessions.forms import AddForm, MergeForm, PlanForm, StatusForm
-from partnertrack.sessions.pairs import split_pairs
 
 bp = PartnershipBlueprint("sessions", __name__, url_prefix="/sessions")
 
@@ -46,7 +45,7 @@ def _page(plan_form: PlanForm | None = None, add_form: AddForm | None = None) ->
         partnership=partnership,
         role=role,
         rows=service.listing(partnership, timeline),
-        pairs=split_pairs(timeline) if role == Role.THERAPIST else [],
+        pairs=service.open_split_pairs(g.partnership, timeline) if role == Role.THERAPIST else [],
         plan_form=plan_form,
         add_form=add_form,
         form=StatusForm(formdata=None),
@@ -120,7 +119,7 @@ def _split_page(status: int = 200):
         "sessions/split.html",
         partnership=g.partnership,
         role=g.role,
-        pairs=split_pairs(timeline),
+        pairs=service.open_split_pairs(g.partnership, timeline),
         form=MergeForm(formdata=None),
     )
     return page, status
@@ -159,6 +158,25 @@ def merge():
     )
     number = next((v.number for v in timeline_for(g.partnership, g.role) if v.session_id == kept.id), None)
     return redirect(url_for("partnership.show") + (f"#session-{number}" if number else ""))
+
+
+@bp.post("/split/keep")
+@role_required(Role.THERAPIST)
+def keep_apart():
+    """The therapist says a suggested pair were two meetings: it is not suggested again."""
+    form = MergeForm()
+    first, second = _as_id(form.keep.data), _as_id(form.other.data)
+    try:
+        if first is None or second is None or not form.validate():
+            raise Refused("Please choose one of the pairs shown.")
+        days = service.keep_apart(g.partnership, timeline_for(g.partnership, g.role), first, second)
+    except Refused as refusal:
+        flash(refusal.message, "error")
+        return _split_page(409)
+    shown = " and ".join(f"{day:%d %b %Y}" for day in days)
+    audit.record("session.kept_apart", g.partnership.id, f"sessions of {days[0].isoformat()} and {days[1].isoformat()}")
+    flash(f"Kept as two meetings: the sessions of {shown} are no longer suggested for a merge.", "success")
+    return redirect(url_for("sessions.split"))
 
 
 def _as_id(value: str | None) -> int | None:

@@ -56,6 +56,7 @@ EXPECTATIONS: dict[str, str] = {
     "sessions.mark": MEMBER_THERAPIST,
     "sessions.split": MEMBER_THERAPIST,
     "sessions.merge": MEMBER_THERAPIST,
+    "sessions.keep_apart": MEMBER_THERAPIST,
     "exports.export_csv": MEMBER,
     "insights.partnership_chart": MEMBER,
     "partnership.reinvite": MEMBER_THERAPIST,

@@ -108,6 +108,7 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     ),
     "sessions.mark": ("tara@example.org", {"status": choice("cancelled", "missed", "scheduled")}),
     "sessions.merge": ("tara@example.org", {"keep": choice("", "1", "2"), "other": choice("", "1", "2")}),
+    "sessions.keep_apart": ("tara@example.org", {"keep": choice("", "1", "2"), "other": choice("", "1", "2")}),
     "account.password": ("pat@example.org", {"current": password, "password": password, "confirm": password}),
     "account.delete": ("pat@example.org", {"current": password, "understood": boolean}),
     "goals.add": ("pat@example.org", {"text": text}),

@@ -104,6 +104,45 @@ def test_the_patient_cannot_merge(app, world, split):
     assert table_snapshot(app) == before
 
 
+def keep_apart(client, world, first, second):
+    return client.post(f"/partnerships/{world.partnership}/sessions/split/keep", data={"keep": first, "other": second})
+
+
+def test_a_pair_kept_as_two_meetings_is_not_suggested_again(app, world, split):
+    therapist = client_as(app, THERAPIST)
+    before = ratings(app)
+    response = keep_apart(therapist, world, split[TUE], split[MON])
+    assert response.status_code == 302
+    page = text_of(therapist.get(f"/partnerships/{world.partnership}/sessions/split"))
+    assert f"Kept as two meetings: the sessions of {MON:%d %b %Y} and {TUE:%d %b %Y}" in page
+    assert "No pairs to check" in page
+    assert "may be one meeting" not in text_of(therapist.get(f"/partnerships/{world.partnership}/"))
+    assert session_ids(app, world.partnership) == {MON: split[MON], TUE: split[TUE]} and ratings(app) == before
+    (event,) = audit_rows(app, action="session.kept_apart")
+    assert event.detail == f"sessions of {MON.isoformat()} and {TUE.isoformat()}"
+    assert keep_apart(therapist, world, split[MON], split[TUE]).status_code == 409  # no longer a pair to check
+
+
+@pytest.mark.parametrize("crafted", ["other-partnership", "same", "missing", "not-a-pair"])
+def test_crafted_keep_apart_is_refused_and_changes_nothing(app, world, split, crafted):
+    store_ratings(app, world.other_partnership, [(MON, "therapist", flat(5))])
+    store_ratings(app, world.partnership, [(TODAY - timedelta(days=20), "therapist", flat(5))])
+    ids = session_ids(app, world.partnership)
+    other = session_ids(app, world.other_partnership)[MON]
+    first, second = {
+        "other-partnership": (split[MON], other),
+        "same": (split[MON], split[MON]),
+        "missing": (split[MON], ""),
+        "not-a-pair": (split[MON], ids[TODAY - timedelta(days=20)]),
+    }[crafted]
+    before = table_snapshot(app)
+    response = keep_apart(client_as(app, THERAPIST), world, first, second)
+    assert response.status_code == 409 and "Please choose one of the pairs shown" in text_of(response)
+    assert table_snapshot(app) == before
+    assert keep_apart(client_as(app, PATIENT), world, split[MON], split[TUE]).status_code == 403
+    assert table_snapshot(app) == before
+
+
 # --- the command line -------------------------------------------------------------------------
 
 
