@@ -151,6 +151,7 @@ def register_mail(app: Flask) -> None:
     """Mail: how each kind is written (the worker renders at send time), the periodic jobs, delivery state."""
     from partnertrack.auth.reset import register_mail as register_reset_mail
     from partnertrack.auth.signup import register_mail as register_signup_mail
+    from partnertrack.core.idempotency import forget_old_keys
     from partnertrack.core.outbox import forget_old_mail
     from partnertrack.core.tasks import register_periodic
     from partnertrack.notifications.delivery import deliveries
@@ -160,6 +161,7 @@ def register_mail(app: Flask) -> None:
     register_reset_mail(app)
     register_signup_mail(app)
     register_periodic(app, "outbox.cleanup", forget_old_mail, every_seconds=3600)
+    register_periodic(app, "submission_keys.cleanup", forget_old_keys, every_seconds=3600)
     app.jinja_env.globals["mail_deliveries"] = deliveries
 
 

@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "partnertrack.review.models",
     "partnertrack.auth.two_factor_models",
     "partnertrack.core.outbox",
+    "partnertrack.core.idempotency",
     "partnertrack.notifications.models",
     "partnertrack.auth.models",
     "partnertrack.sessions.models",

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 
 from partnertrack.core.forms import text_field
+from partnertrack.core.idempotency import submission_field
 from partnertrack.ruptures.models import NOTE_MAX
 
 
@@ -22,6 +23,7 @@ class ConcernForm(FlaskForm):
     session = SelectField(
         "Which session is it about?", choices=[SelectChoice("", "No particular session")], validate_choice=False
     )
+    submission = submission_field()  # a double tap raises the concern once (core/idempotency.py)
     submit = SubmitField("Raise the concern")
 
 

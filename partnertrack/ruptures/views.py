@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.core import audit
+from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
 from partnertrack.ruptures import service, transitions
 from partnertrack.ruptures.forms import ConcernForm, NoteForm, StatusForm
@@ -47,6 +48,9 @@ def new():
     """Raise a concern by hand: "something felt off"."""
     form = ConcernForm()
     _session_choices(form)
+    if form.validate_on_submit() and not first_submission(form.submission.data):
+        flash("Your concern is in the rupture log.", "success")  # sent twice: the first request raised it
+        return redirect(url_for("ruptures.index"))
     if form.validate_on_submit():
         try:
             entry = service.raise_concern(g.partnership, g.role, current_user, form.text.data, _chosen_session(form))

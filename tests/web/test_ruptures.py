@@ -131,6 +131,28 @@ def test_concern_raised_from_the_partnership_page(app, client, world, auth):
     assert "Concern raised by your therapist" in text_of(client.get(log_url(world)))
 
 
+def test_a_concern_sent_twice_from_one_form_is_raised_once(app, client, world, auth):
+    """A double tap or a retried request: the same form's key meets the first request's, one entry, one alert."""
+    import re
+
+    from partnertrack.core.outbox import OutboxMessage
+
+    auth.login(PATIENT)
+    page = client.get(log_url(world, "new")).text
+    key = re.search(r'name="submission" type="hidden" value="([0-9a-f]+)"', page).group(1)
+    data = {"text": "The session ended abruptly.", "session": "", "submission": key}
+    first = client.post(log_url(world, "new"), data=data)
+    second = client.post(log_url(world, "new"), data=data)
+    assert first.status_code == second.status_code == 302
+    assert entries(app) == [("concern", "patient", None, "open")]
+    assert "Your concern is in the rupture log" in text_of(client.get(second.headers["Location"]))
+    assert count(app, OutboxMessage) <= 1  # the therapist is alerted once at most
+    fresh = re.search(r'name="submission" type="hidden" value="([0-9a-f]+)"', client.get(log_url(world, "new")).text)
+    assert fresh.group(1) != key  # a new form is a new concern
+    assert client.post(log_url(world, "new"), data={**data, "submission": fresh.group(1)}).status_code == 302
+    assert len(entries(app)) == 2
+
+
 @pytest.mark.parametrize(
     "data, message",
     [
