@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.auth.reset import bp as reset
     from partnertrack.auth.second_step import bp as two_factor
     from partnertrack.auth.views import bp as auth
+    from partnertrack.clinic.admin_views import bp as clinic_admin
+    from partnertrack.clinic.views import bp as clinic
     from partnertrack.core.health import bp as health
     from partnertrack.dashboard.views import bp as dashboard
     from partnertrack.exports.views import bp as exports
@@ -120,6 +122,8 @@ def register_blueprints(app: Flask) -> None:
         review,
         reset,
         notifications,
+        clinic,
+        clinic_admin,
     ):
         app.register_blueprint(blueprint)
 
@@ -157,6 +161,9 @@ def register_mail(app: Flask) -> None:
 
     register(app)
     register_reset_mail(app)
+    from partnertrack.clinic.mail import register as register_clinic_mail
+
+    register_clinic_mail(app)
     register_periodic(app, "outbox.cleanup", forget_old_mail, every_seconds=3600)
     app.jinja_env.globals["mail_deliveries"] = deliveries
 

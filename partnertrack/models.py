@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "partnertrack.core.outbox",
     "partnertrack.notifications.models",
     "partnertrack.auth.models",
+    "partnertrack.clinic.models",
 )
 
 
