@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, SubmitField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from partnertrack.auth.forms import normalise_email
 from partnertrack.clinic.models import CLINIC_ROLES
 
-ROLE_CHOICES = [(role, role.capitalize()) for role in reversed(CLINIC_ROLES)]
+ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in reversed(CLINIC_ROLES)]
 
 
 class InviteForm(FlaskForm):
