@@ -374,20 +374,34 @@ def make_clinic_world(app: Flask, two_factor: bool = False) -> ClinicWorld:
     today = date.today()
     with app.app_context():
         people = {
-            key: create_user(key.replace("_", " ").title(), email, PASSWORD, Role.PATIENT if "patient" in key else Role.THERAPIST)
+            key: create_user(
+                key.replace("_", " ").title(), email, PASSWORD, Role.PATIENT if "patient" in key else Role.THERAPIST
+            )
             for key, email in CLINIC_EMAILS.items()
         }
         partnership = add_rated_partnership(people["clinic_therapist"], people["clinic_patient"], "Paula", today)
         clinic, other = create_clinic("Northside", people["admin"]), create_clinic("Elsewhere", people["other_admin"])
         clinic.require_two_factor = other.require_two_factor = two_factor
-        members = {key: join_clinic(clinic, people[key], role) for key, role in (
-            ("supervisor", "supervisor"), ("clinic_therapist", "therapist"), ("second_therapist", "therapist"))}
+        members = {
+            key: join_clinic(clinic, people[key], role)
+            for key, role in (
+                ("supervisor", "supervisor"),
+                ("clinic_therapist", "therapist"),
+                ("second_therapist", "therapist"),
+            )
+        }
         join_clinic(other, people["other_supervisor"], "supervisor")
         db.session.commit()
         admin_member = db.session.scalar(db.select(ClinicMember.id).where(ClinicMember.user_id == people["admin"].id))
         world = ClinicWorld(
-            clinic.id, admin_member, members["supervisor"].id, members["clinic_therapist"].id,
-            members["second_therapist"].id, people["clinic_patient"].id, partnership.id, other.id,
+            clinic.id,
+            admin_member,
+            members["supervisor"].id,
+            members["clinic_therapist"].id,
+            members["second_therapist"].id,
+            people["clinic_patient"].id,
+            partnership.id,
+            other.id,
         )
         db.session.remove()
     return world

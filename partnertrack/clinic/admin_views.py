@@ -10,7 +10,6 @@ from partnertrack.clinic import export, overview, service, transfers
 from partnertrack.clinic.forms import InviteForm, TransferForm
 from partnertrack.clinic.models import ADMIN, THERAPIST, Clinic
 from partnertrack.clinic.permissions import members_only
-from partnertrack.clinic.views import secret_key
 from partnertrack.core import audit
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.refusals import Refused
@@ -78,8 +77,15 @@ def _transfer_choices(form: TransferForm) -> None:
     therapists = service.members_of(clinic_id, THERAPIST, active_only=True)
     names = {m.user_id: m.user.name for m in therapists}
     rows = [r for r in overview.clinic_partnerships(clinic_id) if r.status != "ended"]
-    labels = dict(db.session.execute(db.select(Partnership.id, Partnership.patient_name).where(
-        Partnership.id.in_([r.id for r in rows]))).all()) if rows else {}
+    labels = (
+        dict(
+            db.session.execute(
+                db.select(Partnership.id, Partnership.patient_name).where(Partnership.id.in_([r.id for r in rows]))
+            ).all()
+        )
+        if rows
+        else {}
+    )
     form.partnership.choices = [SelectChoice(str(r.id), f"{labels[r.id]} (with {names[r.therapist_id]})") for r in rows]
     form.therapist.choices = [SelectChoice(str(m.id), m.user.name) for m in therapists]
 
@@ -114,7 +120,7 @@ def transfer():
 def export_csv():
     """The clinic's de-identified ratings and signals as CSV (pseudonyms, shifted dates, no names)."""
     clinic_id = g.member.clinic_id
-    body = export.to_csv(overview.cases_of(clinic_id), secret_key(), clinic_id)
+    body = export.to_csv(overview.cases_of(clinic_id), service.secret_key(), clinic_id)
     audit.record("clinic.exported", detail=f"clinic {clinic_id}")
     return Response(
         body,

@@ -47,8 +47,14 @@ def render_invite(message: OutboxMessage) -> Rendered | Skip:
     )
     clinic = db.session.get(Clinic, invite.clinic_id)
     return render_letter(
-        "clinic_invite", SUBJECTS["clinic_invite"], message.data["base_url"], unsubscribe,
-        link=link, days=INVITE_DAYS, clinic=clinic.name, role=invite.role,
+        "clinic_invite",
+        SUBJECTS["clinic_invite"],
+        message.data["base_url"],
+        unsubscribe,
+        link=link,
+        days=INVITE_DAYS,
+        clinic=clinic.name,
+        role=invite.role,
     )
 
 

@@ -234,3 +234,9 @@ def two_factor_required(user: User) -> bool:
         return False
     clinic = db.session.get(Clinic, member.clinic_id)
     return bool(clinic.require_two_factor) and current_app.config.get("CLINIC_TWO_FACTOR", True)
+
+
+def secret_key() -> bytes:
+    """The key the export's pseudonyms and date shifts are derived from (the app's secret)."""
+    secret = current_app.config["SECRET_KEY"]
+    return secret if isinstance(secret, bytes) else str(secret).encode("utf-8")

@@ -7,7 +7,7 @@ account page; every such view is in the audit log, which the patient reads.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from partnertrack.clinic import overview, service
@@ -25,12 +25,6 @@ from partnertrack.ratings.records import load_records
 
 bp = Blueprint("clinic", __name__, url_prefix="/clinic")
 SUPERVISING = (ADMIN, SUPERVISOR)
-
-
-def secret_key() -> bytes:
-    """The key pseudonyms and date shifts are derived from (the app's secret)."""
-    secret = current_app.config["SECRET_KEY"]
-    return secret if isinstance(secret, bytes) else str(secret).encode("utf-8")
 
 
 @bp.app_context_processor
@@ -71,7 +65,7 @@ def therapist(member_id: int):
         abort(404)
     cases = overview.cases_of(member.clinic_id, member.user_id)
     consented = service.consenting_partnerships([c.partnership_id for c in cases])
-    key = secret_key()
+    key = service.secret_key()
     rows = [
         {
             "label": pseudonym(key, member.clinic_id, "P", c.partnership_id),

@@ -56,7 +56,11 @@ def test_a_client_dip_the_therapist_did_not_feel_is_not_seen():
 
 def test_a_dip_in_a_session_the_therapist_did_not_rate_is_neither_seen_nor_missed():
     """The therapist's rating of session 5 is missing: the client's dip there does not count."""
-    ratings = [r for r in series([7, 7, 7, 7, 3, 7], [6, 6, 6, 6, 6, 6]) if not (r.rater == "therapist" and r.session_number == 5)]
+    ratings = [
+        r
+        for r in series([7, 7, 7, 7, 3, 7], [6, 6, 6, 6, 6, 6])
+        if not (r.rater == "therapist" and r.session_number == 5)
+    ]
     assert attunement.of_partnership(ratings).client_dips == 0
 
 
@@ -85,8 +89,12 @@ def test_alliance_bands_and_latest_client_index():
 
 def test_figures_count_caseload_forms_ruptures_and_endings():
     """A dip-and-repair partnership, a quiet one, and two endings of each kind."""
-    dip = case(series([7, 7, 7, 7, 3, 7, 7, 7], [6] * 8), pid=1, sessions_due=6, rated_by_patient=6, rated_by_therapist=3)
-    quiet = case(series([8, 8], [8, 8]), pid=2, sessions_due=2, rated_by_patient=1, rated_by_therapist=2, open_concerns=1)
+    dip = case(
+        series([7, 7, 7, 7, 3, 7, 7, 7], [6] * 8), pid=1, sessions_due=6, rated_by_patient=6, rated_by_therapist=3
+    )
+    quiet = case(
+        series([8, 8], [8, 8]), pid=2, sessions_due=2, rated_by_patient=1, rated_by_therapist=2, open_concerns=1
+    )
     planned = case([], pid=3, status="ended")
     unplanned = case([], pid=4, status="ended", closed_by_patient=True)
     f = figures_of([dip, quiet, planned, unplanned])

@@ -88,7 +88,10 @@ def test_a_solo_therapist_joins_by_link_with_their_partnerships_and_their_patien
     assert "Join Northside" in tara.get(path).text
     assert tara.post(path).status_code == 302
     # Paula was told when Tess joined (the world); now Pat, for Tara's partnership.
-    assert [m.to_address for m in outbox(app, kind="clinic_joined")] == [CLINIC_EMAILS["clinic_patient"], "pat@example.org"]
+    assert [m.to_address for m in outbox(app, kind="clinic_joined")] == [
+        CLINIC_EMAILS["clinic_patient"],
+        "pat@example.org",
+    ]
     activity = text_of(client_as(app, "pat@example.org").get("/account/activity"))
     assert "brought the partnership into a clinic" in activity
     again = client_as(app, "omar@example.org").post(path)
@@ -157,8 +160,16 @@ def test_the_clinic_page_shows_figures_without_client_names(app, cw):
     page = as_(app, "supervisor").get("/clinic/")
     text = text_of(page)
     assert page.status_code == 200
-    for words in ("Caseload", "Forms completed by clients", "Ruptures detected", "Median sessions to repair",
-                  "Endings", "Client-rated alliance", "Clinic Therapist", "Second Therapist"):
+    for words in (
+        "Caseload",
+        "Forms completed by clients",
+        "Ruptures detected",
+        "Median sessions to repair",
+        "Endings",
+        "Client-rated alliance",
+        "Clinic Therapist",
+        "Second Therapist",
+    ):
         assert words in text
     assert "Paula" not in page.text
 
@@ -232,8 +243,11 @@ def test_a_transfer_moves_the_partnership_keeps_history_tells_the_patient_and_sh
 
 @pytest.mark.parametrize(
     "target, words",
-    [("same", "already with this therapist"), ("outside", "active therapist of this clinic"),
-     ("supervisor", "active therapist of this clinic")],
+    [
+        ("same", "already with this therapist"),
+        ("outside", "active therapist of this clinic"),
+        ("supervisor", "active therapist of this clinic"),
+    ],
 )
 def test_a_transfer_to_the_same_therapist_or_outside_the_clinic_is_refused(app, cw, target, words):
     """A clear refusal; the partnership stays where it was; nothing stored."""
