@@ -414,3 +414,59 @@ def allow_supervision(app: Flask, patient_id: int, allowed: bool = True) -> None
     with app.app_context():
         set_consent(db.session.get(User, patient_id), allowed)
         db.session.commit()
+
+
+@dataclass(frozen=True)
+class ClinicSite:
+    """A clinic for the browser: an admin, supervisors, therapists each with a rated partnership."""
+
+    admin_email: str
+    supervisor_emails: tuple[str, ...]
+    therapist_emails: tuple[str, ...]
+    patient_emails: tuple[str, ...]  # the patient of each therapist's partnership, in the same order
+    therapist_members: tuple[int, ...]
+    partnership_ids: tuple[int, ...]
+    solo_email: str  # a therapist with a rated partnership, not in the clinic yet
+    solo_patient_email: str
+    password: str = SITE_PASSWORD
+
+
+def seed_clinic(app: Flask, email: Callable[[str], str], therapists: int = 20, supervisors: int = 2) -> ClinicSite:
+    """Store a clinic (two-factor off, so the browser signs in with a password) through the services."""
+    from partnertrack.clinic.service import create_clinic
+
+    today = date.today()
+    with app.app_context():
+        admin = create_user("Ada Admin", email("ada"), SITE_PASSWORD, Role.THERAPIST)
+        clinic = create_clinic("Northside Clinic", admin)
+        clinic.require_two_factor = False
+        sups = [
+            create_user(f"Sue Supervisor {i + 1}", email("sue"), SITE_PASSWORD, Role.THERAPIST)
+            for i in range(supervisors)
+        ]
+        for sup in sups:
+            join_clinic(clinic, sup, "supervisor")
+        staff, patients, members, partnerships = [], [], [], []
+        for i in range(therapists):
+            therapist = create_user(f"Dr Therapist {i + 1:02d}", email("t"), SITE_PASSWORD, Role.THERAPIST)
+            patient = create_user(f"Client {i + 1:02d}", email("c"), SITE_PASSWORD, Role.PATIENT)
+            partnerships.append(add_rated_partnership(therapist, patient, f"Client {i + 1:02d}", today).id)
+            members.append(join_clinic(clinic, therapist, "therapist").id)
+            staff.append(therapist.email)
+            patients.append(patient.email)
+        solo = create_user("Dr Solo Practice", email("solo"), SITE_PASSWORD, Role.THERAPIST)
+        solo_patient = create_user("Sol Client", email("sol"), SITE_PASSWORD, Role.PATIENT)
+        add_rated_partnership(solo, solo_patient, "Sol", today)
+        db.session.commit()
+        site = ClinicSite(
+            admin.email,
+            tuple(s.email for s in sups),
+            tuple(staff),
+            tuple(patients),
+            tuple(members),
+            tuple(partnerships),
+            solo.email,
+            solo_patient.email,
+        )
+        db.session.remove()
+    return site
