@@ -28,7 +28,6 @@ def _members_page(form: InviteForm | None = None, link: str | None = None, statu
         members=service.members_of(clinic.id),
         form=form or InviteForm(formdata=None),
         link=link,
-        disable_form=EmptyForm(formdata=None),
     )
     return page, status
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from partnertrack.auth.forms import normalise_email
 from partnertrack.clinic.models import CLINIC_ROLES
@@ -18,7 +18,8 @@ class InviteForm(FlaskForm):
     role = SelectField(
         "Role",
         choices=ROLE_CHOICES,
-        validators=[InputRequired(message="Please choose a role.")],
+        # No InputRequired: it would render ``required`` on a select whose first option is a role
+        # (invalid HTML); a value that is not one of the roles is refused by the choice check.
         description="Therapists bring their partnerships; supervisors see the clinic's figures; admins manage members.",
     )
     email = EmailField(
