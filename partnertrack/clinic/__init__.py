@@ -1,1 +1,1 @@
-"""The clinic: members and roles, the supervisor's figures and attunement, consent, transfers, the de-identified export."""
+"""The clinic: members and roles, supervision figures and attunement, consent, transfers, the export."""

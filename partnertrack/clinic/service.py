@@ -228,12 +228,19 @@ def set_consent(patient: User, allowed: bool) -> None:
 
 
 def two_factor_required(user: User) -> bool:
-    """True when the account is an admin or supervisor of a clinic that requires two-factor sign-in."""
-    member = membership_of(user)
-    if member is None or member.role not in (ADMIN, SUPERVISOR):
+    """True when the account is an active admin or supervisor of a clinic that requires two-factor sign-in.
+
+    One query: it runs on every request of a therapist account (auth/second_step.py).
+    """
+    if not current_app.config["CLINIC_TWO_FACTOR"]:
         return False
-    clinic = db.session.get(Clinic, member.clinic_id)
-    return bool(clinic.require_two_factor) and current_app.config.get("CLINIC_TWO_FACTOR", True)
+    required = db.session.scalar(
+        sa.select(Clinic.require_two_factor)
+        .join(ClinicMember, ClinicMember.clinic_id == Clinic.id)
+        .where(ClinicMember.user_id == user.id, ClinicMember.active, ClinicMember.role.in_((ADMIN, SUPERVISOR)))
+        .limit(1)
+    )
+    return bool(required)
 
 
 def secret_key() -> bytes:
