@@ -9,7 +9,7 @@ to both parties (the blind rule holds for a supervisor too). The rupture and sig
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from partnertrack.clinic.attunement import Attunement, combined, of_partnership
@@ -37,6 +37,7 @@ class Case:
     rated_by_therapist: int
     open_concerns: int
     signals: Signals | None = None  # insights.signals.analyse over ``ratings``
+    attunement: Attunement | None = None  # attunement.of_partnership, when already computed
 
     @property
     def is_open(self) -> bool:
@@ -77,10 +78,27 @@ class Figures:
         """Median number of sessions from a detected rupture to its repair."""
         return statistics.median(self.repair_sessions) if self.repair_sessions else None
 
+    def __add__(self, other: Figures) -> Figures:
+        """Two caseloads' figures together: counts add, the repair lengths join (the median stays exact)."""
+        return Figures(
+            *(getattr(self, name) + getattr(other, name) for name in _COUNTS),
+            alliance_bands=tuple(a + b for a, b in zip(self.alliance_bands, other.alliance_bands, strict=True)),
+            ruptures_detected=self.ruptures_detected + other.ruptures_detected,
+            ruptures_repaired=self.ruptures_repaired + other.ruptures_repaired,
+            repair_sessions=tuple(sorted(self.repair_sessions + other.repair_sessions)),
+            planned_endings=self.planned_endings + other.planned_endings,
+            unplanned_endings=self.unplanned_endings + other.unplanned_endings,
+            attunement=self.attunement + other.attunement,
+        )
+
     @property
     def band_labels(self) -> tuple[str, ...]:
         """The alliance bands in words."""
         return tuple(f"{low:g} to {high:g}" for low, high in ALLIANCE_BANDS)
+
+
+# The leading count fields of Figures, in order (Figures.__add__).
+_COUNTS = ("caseload", "sessions_due", "rated_by_patient", "rated_by_therapist", "open_concerns", "needing_attention")
 
 
 def latest_client_index(ratings: Sequence[RatingData]) -> float | None:
@@ -118,6 +136,14 @@ def needs_attention(case: Case) -> bool:
     )
 
 
+def summed(figures: Iterable[Figures]) -> Figures:
+    """Many caseloads' figures as one (a clinic from its therapists', without computing twice)."""
+    total = Figures()
+    for figure in figures:
+        total = total + figure
+    return total
+
+
 def figures_of(cases: Sequence[Case]) -> Figures:
     """The figures of a set of partnerships (one therapist's, or a clinic's)."""
     bands = [0] * len(ALLIANCE_BANDS)
@@ -140,5 +166,7 @@ def figures_of(cases: Sequence[Case]) -> Figures:
         repair_sessions=tuple(sorted(r.sessions_to_repair for r in ruptures if r.sessions_to_repair is not None)),
         planned_endings=sum(not c.closed_by_patient for c in ended),
         unplanned_endings=sum(c.closed_by_patient for c in ended),
-        attunement=combined(of_partnership(c.ratings, c.signals.ruptures if c.signals else None) for c in cases),
+        attunement=combined(
+            c.attunement or of_partnership(c.ratings, c.signals.ruptures if c.signals else None) for c in cases
+        ),
     )

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 
-from partnertrack.clinic.figures import Case, Figures, figures_of
+from partnertrack.clinic.attunement import Attunement, of_partnership
+from partnertrack.clinic.figures import Case, Figures, figures_of, summed
 from partnertrack.clinic.models import THERAPIST, ClinicMember
 from partnertrack.core.clock import today
 from partnertrack.core.roles import ROLES
@@ -27,7 +28,7 @@ from partnertrack.ratings.records import load_records
 from partnertrack.ratings.reveal import SessionRecord, is_revealed
 from partnertrack.ruptures.models import RuptureEntry
 
-_MEMO: OrderedDict[str, Signals] = OrderedDict()
+_MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
 _MEMO_SIZE = 8192
 
 
@@ -81,14 +82,27 @@ def revealed_ratings(records: Sequence[SessionRecord]) -> tuple[RatingData, ...]
     return tuple(found)
 
 
-def _signals(partnership_id: int, ratings: tuple[RatingData, ...], statuses: list[SessionStatus]) -> Signals:
-    """``analyse`` memoised per process; the key starts with the partnership (docs/architecture.md, Caches)."""
-    limits, day = thresholds(), today()
-    scope = (partnership_id, "clinic")
-    key = hashlib.blake2b(repr((scope, day, limits, ratings, statuses)).encode(), digest_size=16).hexdigest()
+def _memo_key(partnership_id: int, ratings: tuple[RatingData, ...], statuses: list[SessionStatus]) -> str:
+    """A hash of everything the analysis reads, the partnership first (docs/architecture.md, Caches).
+
+    Plain tuples of numbers, not the dataclasses' repr: the key is made for every partnership
+    on every load of the clinic page, and the dataclass repr cost more than a third of it.
+    """
+    compact = (
+        tuple((r.session_number, r.rater, r.session_date.toordinal(), tuple(r.scores.values())) for r in ratings),
+        tuple((s.session_number, s.session_date.toordinal(), tuple(sorted(s.rated_by))) for s in statuses),
+    )
+    scope = (partnership_id, "clinic", today().toordinal(), thresholds())
+    return hashlib.blake2b(repr((scope, compact)).encode(), digest_size=16).hexdigest()
+
+
+def _analysed(partnership_id: int, ratings: tuple[RatingData, ...], statuses: list[SessionStatus]):
+    """(signals, attunement) of one partnership, memoised per process by ``_memo_key``."""
+    key = _memo_key(partnership_id, ratings, statuses)
     found = _MEMO.get(key)
     if found is None:
-        found = _MEMO[key] = analyse(ratings, statuses, day, limits)
+        signals = analyse(ratings, statuses, today(), thresholds())
+        found = _MEMO[key] = (signals, of_partnership(ratings, signals.ruptures))
         if len(_MEMO) > _MEMO_SIZE:
             _MEMO.popitem(last=False)
     else:
@@ -103,6 +117,7 @@ def _case(row: CaseRow, records: Sequence[SessionRecord], concerns: int) -> Case
     statuses = [SessionStatus(n, r.date, frozenset(r.ratings)) for n, r in enumerate(ordered, start=1)]
     due = [s for s in statuses if (day - s.session_date).days > owed_after]
     ratings = revealed_ratings(ordered)
+    signals, attunement = _analysed(row.id, ratings, statuses)
     return Case(
         partnership_id=row.id,
         therapist_id=row.therapist_id,
@@ -113,7 +128,8 @@ def _case(row: CaseRow, records: Sequence[SessionRecord], concerns: int) -> Case
         rated_by_patient=sum(ROLES[0] in s.rated_by for s in due),
         rated_by_therapist=sum(ROLES[1] in s.rated_by for s in due),
         open_concerns=concerns,
-        signals=_signals(row.id, ratings, statuses),
+        signals=signals,
+        attunement=attunement,
     )
 
 
@@ -132,7 +148,8 @@ def clinic_figures(clinic_id: int) -> tuple[Figures, dict[int, Figures]]:
     by_therapist: dict[int, list[Case]] = {}
     for case in cases:
         by_therapist.setdefault(case.therapist_id, []).append(case)
-    return figures_of(cases), {tid: figures_of(own) for tid, own in by_therapist.items()}
+    per_therapist = {tid: figures_of(own) for tid, own in by_therapist.items()}
+    return summed(per_therapist.values()), per_therapist
 
 
 def therapist_figures(clinic_id: int, therapist_id: int) -> Figures:

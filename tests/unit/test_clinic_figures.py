@@ -137,3 +137,15 @@ def test_the_export_has_no_names_shifted_dates_and_the_signals():
     flagged = [(r["session_number"], r["rater"]) for r in rows if r["possible_rupture"] == "1"]
     assert flagged == [("5", "patient")]
     assert "comment" not in body
+
+
+def test_a_clinic_summed_from_its_therapists_equals_the_figures_of_all_its_partnerships():
+    """Figures add exactly (the clinic page sums the therapists' instead of computing twice)."""
+    from partnertrack.clinic.figures import summed
+
+    cases = [
+        case(series([7, 7, 7, 7, 3, 7, 7, 7], [6] * 8), pid=1, therapist=1, sessions_due=8, rated_by_patient=8),
+        case(series([7, 7, 7, 7, 2, 4, 7], [6, 6, 6, 6, 2, 6, 6]), pid=2, therapist=2, open_concerns=2),
+        case(series([8, 8], [8, 8]), pid=3, therapist=2, status="ended", closed_by_patient=True),
+    ]
+    assert summed([figures_of(cases[:1]), figures_of(cases[1:])]) == figures_of(cases)
