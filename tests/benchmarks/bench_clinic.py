@@ -98,7 +98,7 @@ def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> list[dict]:
         ctx = multiprocessing.get_context("spawn")
         with ctx.Pool(1) as pool:
             for warm in ("/healthz", "/clinic/", f"/clinic/therapists/{member}"):
-                measure(pool, base, session, "warm-up", [warm], 5)
+                measure(pool, base, session, "warm-up", [warm], 2)
             rows = [measure(pool, base, session, "/healthz", ["/healthz"], n)]
             rows.append(measure(pool, base, session, "clinic page (800 partnerships)", ["/clinic/"], n))
             rows.append(measure(pool, base, session, "therapist page (40)", [f"/clinic/therapists/{member}"], n))
