@@ -89,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.auth.reset import bp as reset
     from partnertrack.auth.second_step import bp as two_factor
     from partnertrack.auth.views import bp as auth
+    from partnertrack.clinic.admin_views import bp as clinic_admin
+    from partnertrack.clinic.views import bp as clinic
     from partnertrack.core.health import bp as health
     from partnertrack.dashboard.views import bp as dashboard
     from partnertrack.exports.views import bp as exports
@@ -120,6 +122,8 @@ def register_blueprints(app: Flask) -> None:
         review,
         reset,
         notifications,
+        clinic,
+        clinic_admin,
     ):
         app.register_blueprint(blueprint)
 
@@ -151,6 +155,7 @@ def register_mail(app: Flask) -> None:
     """Mail: how each kind is written (the worker renders at send time), the periodic jobs, delivery state."""
     from partnertrack.auth.reset import register_mail as register_reset_mail
     from partnertrack.auth.signup import register_mail as register_signup_mail
+    from partnertrack.clinic.mail import register as register_clinic_mail
     from partnertrack.core.idempotency import forget_old_keys
     from partnertrack.core.outbox import forget_old_mail
     from partnertrack.core.tasks import register_periodic
@@ -160,6 +165,7 @@ def register_mail(app: Flask) -> None:
     register(app)
     register_reset_mail(app)
     register_signup_mail(app)
+    register_clinic_mail(app)
     register_periodic(app, "outbox.cleanup", forget_old_mail, every_seconds=3600)
     register_periodic(app, "submission_keys.cleanup", forget_old_keys, every_seconds=3600)
     app.jinja_env.globals["mail_deliveries"] = deliveries

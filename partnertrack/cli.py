@@ -204,3 +204,6 @@ def register(app: Flask) -> None:
     from partnertrack.sessions.cli import sessions_cli
 
     app.cli.add_command(sessions_cli)
+    from partnertrack.clinic.cli import clinic_cli
+
+    app.cli.add_command(clinic_cli)

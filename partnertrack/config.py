@@ -49,6 +49,9 @@ def defaults(instance_path: str) -> dict:
         # (auth/two_factor.required_for). Every account may turn it on.
         "TWO_FACTOR_RATE_LIMIT": "5 per minute",
         "TWO_FACTOR_REQUIRED_ROLES": [],
+        # Clinic admins and supervisors must use it where their clinic requires it (the default;
+        # docs/security.md); False lifts that for the whole installation.
+        "CLINIC_TWO_FACTOR": True,
         "CACHE_TYPE": "SimpleCache",
         "CACHE_DEFAULT_TIMEOUT": 24 * 3600,
         "REDIS_URL": None,

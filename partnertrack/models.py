@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "partnertrack.notifications.models",
     "partnertrack.auth.models",
     "partnertrack.sessions.models",
+    "partnertrack.clinic.models",
 )
 
 

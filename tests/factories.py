@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from flask import Flask
 
 from partnertrack.auth.service import create_user
+from partnertrack.clinic.models import ClinicMember
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.service import add_goal
@@ -329,3 +330,143 @@ def enable_two_factor(app: Flask, user_id: int) -> tuple[str, list[str]]:
         assert codes is not None
         db.session.commit()
     return secret, codes
+
+
+# --- clinics -------------------------------------------------------------------------------
+
+CLINIC_EMAILS = {
+    "admin": "ada@example.org",
+    "supervisor": "sue@example.org",
+    "clinic_therapist": "tess@example.org",
+    "second_therapist": "theo@example.org",
+    "clinic_patient": "paula@example.org",
+    "other_admin": "olga@example.org",
+    "other_supervisor": "oscar@example.org",
+}
+
+
+@dataclass(frozen=True)
+class ClinicWorld:
+    """A clinic (admin, supervisor, two therapists, one rated partnership) and a second clinic."""
+
+    clinic: int
+    admin_member: int
+    supervisor_member: int
+    therapist_member: int
+    second_member: int
+    patient: int
+    partnership: int
+    other_clinic: int
+
+
+def join_clinic(clinic, user: User, role: str):
+    """``user`` joins ``clinic`` in ``role`` through an invite link, as the join page does."""
+    from partnertrack.clinic.service import accept_invite, make_invite
+
+    invite, _token = make_invite(clinic, role, None, None)
+    return accept_invite(invite, user)
+
+
+def make_clinic_world(app: Flask, two_factor: bool = False) -> ClinicWorld:
+    """CLINIC_EMAILS' people: clinic "Northside" and clinic "Elsewhere"; Paula's ratings are HISTORY's."""
+    from partnertrack.clinic.service import create_clinic
+
+    today = date.today()
+    with app.app_context():
+        people = {
+            key: create_user(
+                key.replace("_", " ").title(), email, PASSWORD, Role.PATIENT if "patient" in key else Role.THERAPIST
+            )
+            for key, email in CLINIC_EMAILS.items()
+        }
+        partnership = add_rated_partnership(people["clinic_therapist"], people["clinic_patient"], "Paula", today)
+        clinic, other = create_clinic("Northside", people["admin"]), create_clinic("Elsewhere", people["other_admin"])
+        clinic.require_two_factor = other.require_two_factor = two_factor
+        members = {
+            key: join_clinic(clinic, people[key], role)
+            for key, role in (
+                ("supervisor", "supervisor"),
+                ("clinic_therapist", "therapist"),
+                ("second_therapist", "therapist"),
+            )
+        }
+        join_clinic(other, people["other_supervisor"], "supervisor")
+        db.session.commit()
+        admin_member = db.session.scalar(db.select(ClinicMember.id).where(ClinicMember.user_id == people["admin"].id))
+        world = ClinicWorld(
+            clinic.id,
+            admin_member,
+            members["supervisor"].id,
+            members["clinic_therapist"].id,
+            members["second_therapist"].id,
+            people["clinic_patient"].id,
+            partnership.id,
+            other.id,
+        )
+        db.session.remove()
+    return world
+
+
+def allow_supervision(app: Flask, patient_id: int, allowed: bool = True) -> None:
+    """The patient's account-page choice, stored as the page stores it."""
+    from partnertrack.clinic.service import set_consent
+
+    with app.app_context():
+        set_consent(db.session.get(User, patient_id), allowed)
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class ClinicSite:
+    """A clinic for the browser: an admin, supervisors, therapists each with a rated partnership."""
+
+    admin_email: str
+    supervisor_emails: tuple[str, ...]
+    therapist_emails: tuple[str, ...]
+    patient_emails: tuple[str, ...]  # the patient of each therapist's partnership, in the same order
+    therapist_members: tuple[int, ...]
+    partnership_ids: tuple[int, ...]
+    solo_email: str  # a therapist with a rated partnership, not in the clinic yet
+    solo_patient_email: str
+    password: str = SITE_PASSWORD
+
+
+def seed_clinic(app: Flask, email: Callable[[str], str], therapists: int = 20, supervisors: int = 2) -> ClinicSite:
+    """Store a clinic (two-factor off, so the browser signs in with a password) through the services."""
+    from partnertrack.clinic.service import create_clinic
+
+    today = date.today()
+    with app.app_context():
+        admin = create_user("Ada Admin", email("ada"), SITE_PASSWORD, Role.THERAPIST)
+        clinic = create_clinic("Northside Clinic", admin)
+        clinic.require_two_factor = False
+        sups = [
+            create_user(f"Sue Supervisor {i + 1}", email("sue"), SITE_PASSWORD, Role.THERAPIST)
+            for i in range(supervisors)
+        ]
+        for sup in sups:
+            join_clinic(clinic, sup, "supervisor")
+        staff, patients, members, partnerships = [], [], [], []
+        for i in range(therapists):
+            therapist = create_user(f"Dr Therapist {i + 1:02d}", email("t"), SITE_PASSWORD, Role.THERAPIST)
+            patient = create_user(f"Client {i + 1:02d}", email("c"), SITE_PASSWORD, Role.PATIENT)
+            partnerships.append(add_rated_partnership(therapist, patient, f"Client {i + 1:02d}", today).id)
+            members.append(join_clinic(clinic, therapist, "therapist").id)
+            staff.append(therapist.email)
+            patients.append(patient.email)
+        solo = create_user("Dr Solo Practice", email("solo"), SITE_PASSWORD, Role.THERAPIST)
+        solo_patient = create_user("Sol Client", email("sol"), SITE_PASSWORD, Role.PATIENT)
+        add_rated_partnership(solo, solo_patient, "Sol", today)
+        db.session.commit()
+        site = ClinicSite(
+            admin.email,
+            tuple(s.email for s in sups),
+            tuple(staff),
+            tuple(patients),
+            tuple(members),
+            tuple(partnerships),
+            solo.email,
+            solo_patient.email,
+        )
+        db.session.remove()
+    return site

@@ -52,7 +52,10 @@ password_reentry = limiter.shared_limit(
 @login_required
 def index():
     """The user's account: who they are and what they can do with their data."""
-    return render_template("account/index.html", blocker=deletion_blocker(current_user))
+    from partnertrack.clinic.service import consent_of
+
+    consent = consent_of(current_user) if current_user.role == "patient" else False
+    return render_template("account/index.html", blocker=deletion_blocker(current_user), supervision_consent=consent)
 
 
 @bp.route("/password", methods=["GET", "POST"])

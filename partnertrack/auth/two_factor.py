@@ -35,8 +35,16 @@ RECOVERY_GROUPS, RECOVERY_GROUP_LEN = 4, 4  # "abcd-efgh-jkmn-pqrs": 16 x 5 bits
 
 
 def required_for(user: User) -> bool:
-    """True when ``user`` may not use PartnerTrack without two-factor sign-in."""
-    return user.role in current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", [])
+    """True when ``user`` may not use PartnerTrack without two-factor sign-in.
+
+    The roles in TWO_FACTOR_REQUIRED_ROLES, and the admins and supervisors of a clinic that
+    requires it (clinic/service.two_factor_required; docs/security.md says why).
+    """
+    if user.role in current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", []):
+        return True
+    from partnertrack.clinic.service import two_factor_required  # the clinic feature imports auth
+
+    return user.role == "therapist" and two_factor_required(user)
 
 
 def settings_of(user: User) -> TwoFactor | None:

@@ -79,6 +79,16 @@ ACTION_LABELS = {
     "account.password_reset_by_link": "set a new password with a reset link",
     "account.notifications_changed": "changed their email choices",
     "mail.unsubscribed": "unsubscribed from an email",
+    "clinic.created": "created a clinic",
+    "clinic.joined": "joined a clinic",
+    "clinic.invited": "made a clinic invite link",
+    "clinic.partnership_joined": "brought the partnership into a clinic",
+    "clinic.member_disabled": "disabled a clinic member",
+    "clinic.consent_given": "allowed the clinic's supervisors to see their identified ratings",
+    "clinic.consent_withdrawn": "stopped the clinic's supervisors seeing their identified ratings",
+    "clinic.identified_view": "viewed the ratings as a clinic supervisor (with the patient's consent)",
+    "clinic.transferred": "moved the partnership to another therapist of the clinic",
+    "clinic.exported": "exported the clinic's de-identified data",
 }
 
 

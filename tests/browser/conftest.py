@@ -192,7 +192,35 @@ def site(live_server):
 
 
 @pytest.fixture(scope="package")
-def signed_in(browser, live_server, site):
+def clinic_site(live_server):
+    """A small clinic for the page checks: its first client allowed supervisors to see their ratings."""
+    from tests.browser.pages import CLINIC
+    from tests.factories import allow_supervision, seed_clinic
+
+    clinic = seed_clinic(live_server.app, live_server.email, therapists=2, supervisors=1)
+    with live_server.app.app_context():
+        from partnertrack.extensions import db
+        from partnertrack.models import Partnership
+
+        patient_id = db.session.get(Partnership, clinic.partnership_ids[0]).patient_id
+    allow_supervision(live_server.app, patient_id)
+    CLINIC.update(member=clinic.therapist_members[0], partnership=clinic.partnership_ids[0])
+    return clinic
+
+
+def _email_of(who: str, site, clinic) -> str:
+    """The address ``who`` logs in with: the site's therapist or patient, or a clinic role."""
+    return {
+        "therapist": site.therapist_email,
+        "patient": site.patient_email,
+        "clinic_admin": clinic.admin_email,
+        "supervisor": clinic.supervisor_emails[0],
+        "clinic_therapist": clinic.therapist_emails[0],
+    }[who]
+
+
+@pytest.fixture(scope="package")
+def signed_in(browser, live_server, site, clinic_site):
     """``signed_in(size, who)``: a browser context of that size, logged in as ``who`` (or anonymous).
 
     Contexts are made once per (size, who) and shared by the page checks, which only read.
@@ -208,7 +236,7 @@ def signed_in(browser, live_server, site):
             context.set_default_timeout(10_000)
             if who != "anonymous":
                 page = context.new_page()
-                log_in(page, site.therapist_email if who == "therapist" else site.patient_email, site.password)
+                log_in(page, _email_of(who, site, clinic_site), site.password)
                 page.close()
             contexts[size, who] = context
         return contexts[size, who]

@@ -15,6 +15,9 @@ from playwright.sync_api import BrowserContext, Page, expect
 from tests.browser import flows
 from tests.factories import Site
 
+# The clinic's ids for its pages' paths, filled by the clinic_site fixture (conftest.py).
+CLINIC: dict[str, int] = {}
+
 # Sent as the rating form's bad input: two out-of-range scores, the rest fine.
 BAD_SCORES = {"mutuality": "11", "feedback": "7.5"}
 
@@ -24,7 +27,7 @@ class MainPage:
     """A page worth checking: ``who`` visits ``path``; ``bad_rating`` sends the form with bad scores."""
 
     name: str
-    who: str  # "anonymous", "therapist" or "patient"
+    who: str  # "anonymous", "therapist", "patient", or a clinic role (conftest._email_of)
     path: Callable[[Site], str]
     status: int = 200
     bad_rating: bool = False
@@ -69,6 +72,15 @@ MAIN_PAGES = [
     MainPage("unsubscribe-invalid", "anonymous", lambda s: "/unsubscribe/no-such-token", status=404),
     MainPage("account-emails-therapist", "therapist", lambda s: "/account/notifications"),
     MainPage("account-emails-patient", "patient", lambda s: "/account/notifications"),
+    # The clinic: the supervisor's views, the admin's pages, a therapist's own figures.
+    MainPage("clinic-admin", "clinic_admin", lambda s: "/clinic/"),
+    MainPage("clinic-members", "clinic_admin", lambda s: "/clinic/members"),
+    MainPage("clinic-transfers", "clinic_admin", lambda s: "/clinic/transfers"),
+    MainPage("clinic-supervisor", "supervisor", lambda s: "/clinic/"),
+    MainPage("clinic-therapist", "supervisor", lambda s: f"/clinic/therapists/{CLINIC['member']}"),
+    MainPage("clinic-identified", "supervisor", lambda s: f"/clinic/partnerships/{CLINIC['partnership']}"),
+    MainPage("clinic-mine", "clinic_therapist", lambda s: "/clinic/me"),
+    MainPage("clinic-join-invalid", "therapist", lambda s: "/clinic/join/no-such-invite-token", status=404),
 ]
 PAGES_BY_NAME = {p.name: p for p in MAIN_PAGES}
 

@@ -19,6 +19,10 @@ THERAPIST = "therapist only"  # therapist accounts; a patient gets 403
 MEMBER = "partnership member"  # either member of the partnership in the URL; outsiders get 404
 MEMBER_THERAPIST = "partnership therapist"  # the partnership's therapist; its patient gets 403 or 404
 MEMBER_PATIENT = "partnership patient"  # the partnership's patient; its therapist gets 403 or 404
+# A clinic page: only active members of a clinic in the page's roles; the world has no clinic,
+# so every logged-in visitor gets 404 here. CLINIC_MATRIX below checks the clinic roles.
+CLINIC = "clinic member"
+PATIENT_ONLY = "patient only"  # patient accounts; a therapist gets 403
 
 EXPECTATIONS: dict[str, str] = {
     "static": PUBLIC,
@@ -78,6 +82,18 @@ EXPECTATIONS: dict[str, str] = {
     "review.notes": MEMBER_PATIENT,
     "review.agree": MEMBER_PATIENT,
     "review.withdraw": MEMBER_PATIENT,
+    "clinic.index": CLINIC,
+    "clinic.mine": CLINIC,
+    "clinic.therapist": CLINIC,
+    "clinic.partnership": CLINIC,
+    "clinic.consent": PATIENT_ONLY,
+    "clinic_admin.members": CLINIC,
+    "clinic_admin.invite": CLINIC,
+    "clinic_admin.disable": CLINIC,
+    "clinic_admin.transfer": CLINIC,
+    "clinic_admin.export_csv": CLINIC,
+    # The token filler is not a real invite: 404 for every logged-in visitor.
+    "clinic_admin.join": CLINIC,
 }
 
 
@@ -125,6 +141,10 @@ def _expected(kind: str, who: str) -> str:
         return "ok"
     if kind == THERAPIST:
         return "ok" if who in ("therapist", "other_therapist") else "403/404"
+    if kind == PATIENT_ONLY:
+        return "ok" if who in ("patient", "other_patient") else "403/404"
+    if kind == CLINIC:
+        return "404"
     if who in ("other_therapist", "other_patient"):
         return "404"
     if kind == MEMBER_THERAPIST and who == "patient":
@@ -185,3 +205,83 @@ def test_a_missing_partnership_is_404_for_everyone(app, world):
             continue
         url = url_for_rule(rule, world, app).replace(f"/partnerships/{world.partnership}/", "/partnerships/999999/")
         assert _request(client, method, url).status_code == 404, f"{method} {url}"
+
+
+# --- the clinic roles ---------------------------------------------------------------------------
+# Who may use each clinic page with this clinic's ids in it (everyone else: 404, or 403 where
+# noted). Every clinic endpoint is listed, so a new one fails here until it is added.
+
+CLINIC_WHO = (
+    "admin",
+    "supervisor",
+    "clinic_therapist",
+    "second_therapist",
+    "clinic_patient",
+    "other_admin",
+    "other_supervisor",
+)
+SUPERVISING = {"admin", "supervisor"}
+
+
+def _clinic_matrix(cw) -> list[tuple[str, str, str, dict, set[str]]]:
+    """(endpoint, method, url, form, who may) for every clinic endpoint, with the clinic world's ids."""
+    return [
+        (
+            "clinic.index",
+            "GET",
+            "/clinic/",
+            {},
+            {"admin", "supervisor", "clinic_therapist", "second_therapist", "other_admin", "other_supervisor"},
+        ),
+        ("clinic.mine", "GET", "/clinic/me", {}, {"clinic_therapist", "second_therapist"}),
+        ("clinic.therapist", "GET", f"/clinic/therapists/{cw.therapist_member}", {}, SUPERVISING),
+        ("clinic.partnership", "GET", f"/clinic/partnerships/{cw.partnership}", {}, {"supervisor"}),
+        ("clinic.consent", "POST", "/clinic/consent", {"allowed": "y"}, {"clinic_patient"}),
+        ("clinic_admin.members", "GET", "/clinic/members", {}, {"admin", "other_admin"}),
+        ("clinic_admin.invite", "POST", "/clinic/invites", {"role": "therapist"}, {"admin", "other_admin"}),
+        (
+            "clinic_admin.transfer",
+            "POST",
+            "/clinic/transfers",
+            {"partnership": str(cw.partnership), "therapist": str(cw.second_member)},
+            {"admin"},
+        ),
+        # After the transfer: disabling the therapist it went to must not spoil it.
+        ("clinic_admin.disable", "POST", f"/clinic/members/{cw.second_member}/disable", {}, {"admin"}),
+        ("clinic_admin.export_csv", "GET", "/clinic/export.csv", {}, {"admin", "other_admin"}),
+        ("clinic_admin.join", "GET", "/clinic/join/not-a-real-invite-token", {}, set()),
+    ]
+
+
+def test_the_clinic_matrix_lists_every_clinic_endpoint(app):
+    """A clinic endpoint missing from the clinic matrix fails here, named."""
+    from tests.factories import make_clinic_world
+
+    listed = {row[0] for row in _clinic_matrix(make_clinic_world(app))}
+    clinic = {e for e in EXPECTATIONS if e.startswith("clinic")}
+    assert clinic == listed
+
+
+@pytest.mark.parametrize("consent", [False, True])
+@pytest.mark.parametrize("who", CLINIC_WHO)
+def test_clinic_roles_get_what_their_role_allows(app, who, consent):
+    """Each clinic role, with the patient's consent off and on: allowed, or 404 (403 for a therapist's consent)."""
+    from tests.factories import CLINIC_EMAILS, allow_supervision, make_clinic_world
+
+    cw = make_clinic_world(app)
+    if consent:
+        allow_supervision(app, cw.patient)
+    problems = []
+    for endpoint, method, url, form, allowed in _clinic_matrix(cw):
+        if endpoint == "clinic.partnership" and not consent:
+            allowed = set()  # identified ratings only with the patient's consent
+        response = client_as(app, CLINIC_EMAILS[who]).open(url, method=method, data=form)
+        code = response.status_code
+        if who in allowed:
+            if code >= 400:
+                problems.append(f"{method} {url} as {who}: expected to be allowed, got {code}")
+        elif code not in ((403, 404) if endpoint == "clinic.consent" else (404,)):
+            problems.append(f"{method} {url} as {who}: expected 404, got {code}")
+        elif who.startswith("other") and "Northside" in response.text:
+            problems.append(f"{method} {url} as {who}: shows the other clinic")
+    assert not problems, "\n".join(problems)

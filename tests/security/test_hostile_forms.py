@@ -138,6 +138,12 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "reset.request_page": (None, {"email": email}),
     "reset.reset_page": (None, {"password": password, "confirm": password}),
     "auth.finish_signup_page": (None, {}),
+    # The clinic's forms: Tara runs a clinic with Omar as one of its therapists (_with_clinic).
+    "clinic.consent": ("pat@example.org", {"allowed": boolean}),
+    "clinic_admin.invite": ("tara@example.org", {"role": choice("therapist", "supervisor", "admin"), "email": email}),
+    "clinic_admin.disable": ("tara@example.org", {}),
+    "clinic_admin.transfer": ("tara@example.org", {"partnership": choice("1", "2"), "therapist": choice("1", "3")}),
+    "clinic_admin.join": ("omar@example.org", {}),
 }
 # A mass-assignment attempt rides along with some posts.
 EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", "active": "0", "session_version": "9"}))
@@ -196,6 +202,21 @@ def _code_step_client(app):
     return client
 
 
+def _with_clinic(app, world) -> None:
+    """Tara's clinic with Omar as a therapist in it, made once per app (the clinic forms need one)."""
+    from partnertrack.clinic.models import Clinic
+    from partnertrack.clinic.service import create_clinic
+    from partnertrack.models import User
+    from tests.factories import join_clinic
+
+    with app.app_context():
+        if db.session.scalar(db.select(Clinic.id)) is not None:
+            return
+        clinic = create_clinic("Hostile Clinic", db.session.get(User, world.therapist))
+        join_clinic(clinic, db.session.get(User, world.other_therapist), "therapist")
+        db.session.commit()
+
+
 def _raw_payloads(body: str) -> list[str]:
     """The HTML payloads found unescaped in ``body``."""
     return [p for p in HTML_PAYLOADS if p in body]
@@ -225,6 +246,8 @@ def test_hostile_values_never_break_a_form(app, world, endpoint, data):
         if endpoint == "partnerships.join_page"
         else url_for_rule(rules[endpoint], world, app)
     )
+    if endpoint.startswith("clinic"):
+        _with_clinic(app, world)
     if endpoint == "two_factor.verify":
         client = _code_step_client(app)
     else:

@@ -1,0 +1,1 @@
+"""The clinic: members and roles, supervision figures and attunement, consent, transfers, the export."""

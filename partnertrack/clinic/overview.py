@@ -1,0 +1,157 @@
+"""Loading a clinic's partnerships as the supervisor's figures read them, in a fixed number of queries.
+
+Three statements whatever the caseload: the clinic's partnerships, every held session with
+its ratings (``ratings.records.load_records``, one joined query), and the open concerns
+counted per partnership. The figures themselves are computed by the pure ``clinic.figures``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from partnertrack.clinic.attunement import Attunement, of_partnership
+from partnertrack.clinic.figures import Case, Figures, figures_of, summed
+from partnertrack.clinic.models import THERAPIST, ClinicMember
+from partnertrack.core.clock import today
+from partnertrack.core.roles import ROLES
+from partnertrack.extensions import db
+from partnertrack.insights.service import thresholds
+from partnertrack.insights.signals import RatingData, SessionStatus, Signals, analyse
+from partnertrack.models import Partnership
+from partnertrack.ratings.records import load_records
+from partnertrack.ratings.reveal import SessionRecord, is_revealed
+from partnertrack.ruptures.models import RuptureEntry
+
+_MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
+_MEMO_SIZE = 8192
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """A partnership of the clinic: who holds it, its state (no name)."""
+
+    id: int
+    therapist_id: int
+    status: str
+    closed_by_patient: bool
+
+
+def clinic_partnerships(clinic_id: int, therapist_id: int | None = None) -> list[CaseRow]:
+    """The partnerships held by the clinic's active therapists (or by one of them), one query."""
+    query = (
+        sa.select(Partnership.id, Partnership.therapist_id, Partnership.status, Partnership.closed_by_patient)
+        .join(ClinicMember, ClinicMember.user_id == Partnership.therapist_id)
+        .where(ClinicMember.clinic_id == clinic_id, ClinicMember.active, ClinicMember.role == THERAPIST)
+        .order_by(Partnership.id)
+    )
+    if therapist_id is not None:
+        query = query.where(Partnership.therapist_id == therapist_id)
+    return [CaseRow(*row) for row in db.session.execute(query)]
+
+
+def open_concerns(partnership_ids: Sequence[int]) -> dict[int, int]:
+    """Concerns raised by hand and not yet repaired, counted per partnership (one grouped query)."""
+    if not partnership_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(RuptureEntry.partnership_id, sa.func.count())
+        .where(
+            RuptureEntry.partnership_id.in_(list(partnership_ids)),
+            RuptureEntry.source == "concern",
+            RuptureEntry.status != "repaired",
+        )
+        .group_by(RuptureEntry.partnership_id)
+    )
+    return dict(rows.all())
+
+
+def revealed_ratings(records: Sequence[SessionRecord]) -> tuple[RatingData, ...]:
+    """The ratings of sessions revealed to both parties, numbered as every page numbers them; no comments."""
+    day, after = today(), current_app.config["REVEAL_AFTER_DAYS"]
+    found = []
+    for number, record in enumerate(sorted(records, key=lambda r: r.date), start=1):
+        if not is_revealed(record.date, frozenset(record.ratings), day, after):
+            continue
+        found.extend(RatingData(number, record.date, rater, r.scores) for rater, r in record.ratings.items())
+    return tuple(found)
+
+
+def _memo_key(partnership_id: int, ratings: tuple[RatingData, ...], statuses: list[SessionStatus]) -> str:
+    """A hash of everything the analysis reads, the partnership first (docs/architecture.md, Caches).
+
+    Plain tuples of numbers, not the dataclasses' repr: the key is made for every partnership
+    on every load of the clinic page, and the dataclass repr cost more than a third of it.
+    """
+    compact = (
+        tuple((r.session_number, r.rater, r.session_date.toordinal(), tuple(r.scores.values())) for r in ratings),
+        tuple((s.session_number, s.session_date.toordinal(), tuple(sorted(s.rated_by))) for s in statuses),
+    )
+    scope = (partnership_id, "clinic", today().toordinal(), thresholds())
+    return hashlib.blake2b(repr((scope, compact)).encode(), digest_size=16).hexdigest()
+
+
+def _analysed(partnership_id: int, ratings: tuple[RatingData, ...], statuses: list[SessionStatus]):
+    """(signals, attunement) of one partnership, memoised per process by ``_memo_key``."""
+    key = _memo_key(partnership_id, ratings, statuses)
+    found = _MEMO.get(key)
+    if found is None:
+        signals = analyse(ratings, statuses, today(), thresholds())
+        found = _MEMO[key] = (signals, of_partnership(ratings, signals.ruptures))
+        if len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    else:
+        _MEMO.move_to_end(key)
+    return found
+
+
+def _case(row: CaseRow, records: Sequence[SessionRecord], concerns: int) -> Case:
+    """One partnership as plain data for the figures."""
+    day, owed_after = today(), thresholds().form_owed_days
+    ordered = sorted(records, key=lambda r: r.date)
+    statuses = [SessionStatus(n, r.date, frozenset(r.ratings)) for n, r in enumerate(ordered, start=1)]
+    due = [s for s in statuses if (day - s.session_date).days > owed_after]
+    ratings = revealed_ratings(ordered)
+    signals, attunement = _analysed(row.id, ratings, statuses)
+    return Case(
+        partnership_id=row.id,
+        therapist_id=row.therapist_id,
+        status=row.status,
+        closed_by_patient=row.closed_by_patient,
+        ratings=ratings,
+        sessions_due=len(due),
+        rated_by_patient=sum(ROLES[0] in s.rated_by for s in due),
+        rated_by_therapist=sum(ROLES[1] in s.rated_by for s in due),
+        open_concerns=concerns,
+        signals=signals,
+        attunement=attunement,
+    )
+
+
+def cases_of(clinic_id: int, therapist_id: int | None = None) -> list[Case]:
+    """The clinic's (or one therapist's) partnerships as plain data, in three queries."""
+    rows = clinic_partnerships(clinic_id, therapist_id)
+    ids = [row.id for row in rows]
+    records = load_records(ids)
+    concerns = open_concerns(ids)
+    return [_case(row, records.get(row.id, []), concerns.get(row.id, 0)) for row in rows]
+
+
+def clinic_figures(clinic_id: int) -> tuple[Figures, dict[int, Figures]]:
+    """The clinic's figures and each therapist's (by user id)."""
+    cases = cases_of(clinic_id)
+    by_therapist: dict[int, list[Case]] = {}
+    for case in cases:
+        by_therapist.setdefault(case.therapist_id, []).append(case)
+    per_therapist = {tid: figures_of(own) for tid, own in by_therapist.items()}
+    return summed(per_therapist.values()), per_therapist
+
+
+def therapist_figures(clinic_id: int, therapist_id: int) -> Figures:
+    """One therapist's figures."""
+    return figures_of(cases_of(clinic_id, therapist_id))
