@@ -92,6 +92,16 @@ def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_model.
     ]
 
 
+def visible_version(partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> str:
+    """A hash of everything the partnership's charts draw for ``role``: the visible ratings, goals, thresholds.
+
+    Only what the charts are drawn from: not even who has rated a session (the timeline's
+    ``rated_by``), so a partner's hidden rating cannot move it.
+    """
+    seen = (rating_data(timeline), goal_series(partnership, role), thresholds())
+    return hashlib.blake2b(repr(seen).encode(), digest_size=16).hexdigest()
+
+
 def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name."""
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
