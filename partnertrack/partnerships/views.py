@@ -80,7 +80,7 @@ def show():
     # The link is derived again on the server: no cookie ever holds it (core/tokens.derived_token).
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
-    summary = summary_of(partnership, role)  # the header's signals, computed once per data version
+    summary = summary_of(partnership, role, timeline)  # the header's signals, computed once per data version
     charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
     return render_template(
         "partnerships/show.html",

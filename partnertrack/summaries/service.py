@@ -10,7 +10,7 @@ makes the stored row look older than its data, so it is computed again, never sh
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from partnertrack.extensions import db
 from partnertrack.insights.service import sentences, signals_of
 from partnertrack.models import Partnership
 from partnertrack.ratings.records import load_records, timeline_of
+from partnertrack.ratings.reveal import SessionView
 from partnertrack.summaries.models import PartnershipSummary
 from partnertrack.summaries.payload import Summary, summarise
 
@@ -74,8 +75,14 @@ def data_version_tag(partnership: Partnership) -> str:
     return f"{partnership.data_version}:{today().isoformat()}:{rules_fingerprint()}"
 
 
-def summaries_for(pairs: Sequence[tuple[Partnership, str]]) -> dict[tuple[int, str], Summary]:
-    """The summary of each (partnership, viewer role): one read, plus one load and one write if any is stale."""
+def summaries_for(
+    pairs: Sequence[tuple[Partnership, str]], timelines: Mapping[tuple[int, str], list[SessionView]] | None = None
+) -> dict[tuple[int, str], Summary]:
+    """The summary of each (partnership, viewer role): one read, plus one load and one write if any is stale.
+
+    ``timelines`` are timelines the caller has already read (the partnership page): a
+    stale summary is then computed from them instead of reading the ratings again.
+    """
     if not pairs:
         return {}
     day, rules = today(), rules_fingerprint()
@@ -97,22 +104,25 @@ def summaries_for(pairs: Sequence[tuple[Partnership, str]]) -> dict[tuple[int, s
         else:
             stale.append((partnership, role))
     if stale:
-        found |= _refresh(stale, day, rules)
+        found |= _refresh(stale, day, rules, timelines or {})
     return found
 
 
-def summary_of(partnership: Partnership, role: str) -> Summary:
-    """The summary of one partnership as ``role`` sees it."""
-    return summaries_for([(partnership, role)])[(partnership.id, role)]
+def summary_of(partnership: Partnership, role: str, timeline: list[SessionView] | None = None) -> Summary:
+    """The summary of one partnership as ``role`` sees it (``timeline``: already read by the caller)."""
+    given = {(partnership.id, role): timeline} if timeline is not None else None
+    return summaries_for([(partnership, role)], given)[(partnership.id, role)]
 
 
-def _refresh(stale: list[tuple[Partnership, str]], day, rules: str) -> dict[tuple[int, str], Summary]:
-    """Compute the stale summaries from the ratings and store them."""
+def _refresh(stale: list[tuple[Partnership, str]], day, rules: str, given: Mapping) -> dict[tuple[int, str], Summary]:
+    """Compute the stale summaries from the ratings (or the timelines given) and store them."""
     versions = {p.id: p.data_version for p, _ in stale}  # read before the ratings (module docstring)
-    loaded = load_records(sorted(versions))
+    missing = sorted({p.id for p, role in stale if (p.id, role) not in given})
+    loaded = load_records(missing) if missing else {}
     computed, rows = {}, []
     for partnership, role in stale:
-        timeline = timeline_of(loaded[partnership.id], role)
+        key = (partnership.id, role)
+        timeline = given[key] if key in given else timeline_of(loaded[partnership.id], role)
         found = signals_of(timeline, scope=(partnership.id, role))
         summary = summarise(timeline, found, sentences(found, role), role)
         computed[(partnership.id, role)] = summary
