@@ -81,7 +81,7 @@ def show():
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
     summary = summary_of(partnership, role, timeline)  # the header's signals, computed once per data version
-    charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
+    charts = insights.partnership_charts(partnership, role, timeline)
     return render_template(
         "partnerships/show.html",
         partnership=partnership,
