@@ -75,12 +75,10 @@ def rows_for(user: User) -> list[DashboardRow]:
     partnerships = _partnerships_of(user)
     if not user.is_therapist:
         return [_patient_row(p, p.role_of(user), timeline) for p, timeline in _timelines(partnerships, user)]
-    found = summaries_for([(p, p.role_of(user)) for p in partnerships])
+    pairs = [(p, p.role_of(user)) for p in partnerships]
+    found = summaries_for(pairs)
     concerns = open_concerns_by_patient(p.id for p in partnerships)
-    rows = [
-        DashboardRow(p, p.role_of(user), found[(p.id, p.role_of(user))], tuple(concerns.get(p.id, ())))
-        for p in partnerships
-    ]
+    rows = [DashboardRow(p, role, found[(p.id, role)], tuple(concerns.get(p.id, ()))) for p, role in pairs]
     rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), r.summary.attention))
     return rows
 
