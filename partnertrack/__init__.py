@@ -61,9 +61,11 @@ def register_extensions(app: Flask) -> None:
     from partnertrack.auth.loader import register_user_loader
     from partnertrack.core.database import configure_engine_events
     from partnertrack.models import import_all_models
+    from partnertrack.summaries.versions import install as track_data_versions
 
     import_all_models()
     db.init_app(app)
+    track_data_versions()
     migrate.init_app(app, db, directory=os.path.join(PACKAGE_DIR, "migrations"))
     login_manager.init_app(app)
     register_user_loader(login_manager)

@@ -30,6 +30,7 @@ MODEL_MODULES = (
     "partnertrack.auth.models",
     "partnertrack.sessions.models",
     "partnertrack.clinic.models",
+    "partnertrack.summaries.models",
 )
 
 
@@ -87,6 +88,9 @@ class Partnership(db.Model):
     closed_by_patient: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     started_on: so.Mapped[date] = so.mapped_column(sa.Date)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Bumped in the transaction of every change to what the partnership's pages show
+    # (summaries/versions.py); summaries and chart ETags are keyed by it.
+    data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     therapist: so.Mapped[User] = so.relationship(foreign_keys=[therapist_id])
     patient: so.Mapped[User | None] = so.relationship(foreign_keys=[patient_id])

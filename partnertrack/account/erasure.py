@@ -27,6 +27,7 @@ from partnertrack.insights.images import purge
 from partnertrack.models import Partnership, Rating, TherapySession, User
 from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
+from partnertrack.summaries.versions import touch
 
 THERAPIST_BLOCKED = (
     "Your partnerships hold your patients' records, so the account cannot be deleted here. "
@@ -102,6 +103,7 @@ def _erase_patient_words(partnership_id: int) -> None:
         .values(patient_progress=None, patient_left_undone=None, patient_agreed_at=None),
         execution_options={"synchronize_session": False},
     )
+    touch([partnership_id])  # Core statements: the flush listener does not see them
     db.session.expire_all()
 
 

@@ -6,85 +6,97 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
-from partnertrack.core.roles import other_role
 from partnertrack.extensions import db
 from partnertrack.insights.chart_model import CaseloadLine
 from partnertrack.insights.service import sentences, signals_of
-from partnertrack.insights.signals import ALLIANCE, Signals, needs_attention_score
 from partnertrack.models import Partnership, User
 from partnertrack.ratings.records import load_records, timeline_of
 from partnertrack.ratings.reveal import SessionView
 from partnertrack.ratings.waiting import waiting_for
 from partnertrack.ruptures.service import open_concerns_by_patient
+from partnertrack.summaries.payload import Summary, summarise
+from partnertrack.summaries.service import summaries_for
 
 
 @dataclass(frozen=True)
 class DashboardRow:
-    """One partnership as a line of a dashboard, with its signals as the user may see them."""
+    """One partnership as a line of a dashboard: its summary as the user may see it.
+
+    The therapist's rows come from the stored summaries (summaries/service.py) and carry
+    no timeline; a patient's rows also carry the timeline, for the form waiting for them
+    and the alliance chart.
+    """
 
     partnership: Partnership
     role: str
-    timeline: list[SessionView]
-    signals: Signals
-    sentences: list[str]
+    summary: Summary
     # Concerns the patient raised that are still open: shown to the therapist at once, never blind.
     concerns: tuple = ()
+    timeline: tuple[SessionView, ...] = ()
 
     @property
-    def last(self) -> SessionView | None:
-        """The most recent session."""
-        return self.timeline[-1] if self.timeline else None
-
-    def _owed_by(self, role: str) -> list[int]:
-        """Session numbers ``role`` still owes a form for."""
-        return [f.session_number for f in self.signals.forms_owed if f.party == role]
+    def sentences(self) -> tuple[str, ...]:
+        """The signals worded for the viewer."""
+        return self.summary.sentences
 
     @property
-    def owed_by_me(self) -> list[int]:
+    def owed_by_me(self) -> tuple[int, ...]:
         """Sessions the viewer has not rated yet."""
-        return self._owed_by(self.role)
+        return self.summary.owed_by_me
 
     @property
-    def owed_by_partner(self) -> list[int]:
+    def owed_by_partner(self) -> tuple[int, ...]:
         """Sessions the partner has not rated yet."""
-        return self._owed_by(other_role(self.role))
+        return self.summary.owed_by_partner
 
     @property
     def waiting(self) -> list[SessionView]:
-        """Sessions waiting for the viewer's rating, in the order the form offers them."""
+        """Sessions waiting for the viewer's rating, in the order the form offers them (patient rows)."""
         return waiting_for(self.timeline, self.role)
 
-    @property
-    def alliance_trend(self):
-        """The trend of the viewer's own alliance index."""
-        return self.signals.trends.get(self.role, {}).get(ALLIANCE)
 
-
-def rows_for(user: User) -> list[DashboardRow]:
-    """The user's partnerships: a therapist's sorted by who needs attention first."""
+def _partnerships_of(user: User) -> list[Partnership]:
+    """The user's partnerships, newest first."""
     column = Partnership.therapist_id if user.is_therapist else Partnership.patient_id
-    partnerships = db.session.scalars(
+    return db.session.scalars(
         db.select(Partnership)
         .where(column == user.id)
         .options(joinedload(Partnership.therapist))
         .order_by(Partnership.created_at.desc(), Partnership.id.desc())
     ).all()
-    records = load_records(p.id for p in partnerships)
-    concerns = open_concerns_by_patient(p.id for p in partnerships) if user.is_therapist else {}
-    rows = []
-    for p in partnerships:
-        role = p.role_of(user)
-        timeline = timeline_of(records[p.id], role)
-        signals = signals_of(timeline, scope=(p.id, role))
-        rows.append(DashboardRow(p, role, timeline, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
-    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
+
+
+def rows_for(user: User) -> list[DashboardRow]:
+    """The user's partnerships: a therapist's sorted by who needs attention first.
+
+    A therapist's caseload costs a fixed number of statements and no rating is read
+    while the summaries are current; a patient's few partnerships are read whole.
+    """
+    partnerships = _partnerships_of(user)
+    if not user.is_therapist:
+        return [_patient_row(p, p.role_of(user), timeline) for p, timeline in _timelines(partnerships, user)]
+    pairs = [(p, p.role_of(user)) for p in partnerships]
+    found = summaries_for(pairs)
+    concerns = open_concerns_by_patient(p.id for p in partnerships)
+    rows = [DashboardRow(p, role, found[(p.id, role)], tuple(concerns.get(p.id, ()))) for p, role in pairs]
+    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), r.summary.attention))
     return rows
+
+
+def _timelines(partnerships: list[Partnership], user: User):
+    """(partnership, timeline as the user sees it) for each partnership, from one query."""
+    records = load_records(p.id for p in partnerships)
+    return [(p, timeline_of(records[p.id], p.role_of(user))) for p in partnerships]
+
+
+def _patient_row(partnership: Partnership, role: str, timeline: list[SessionView]) -> DashboardRow:
+    """A patient's row, with the timeline its form and chart need."""
+    found = signals_of(timeline, scope=(partnership.id, role))
+    return DashboardRow(
+        partnership, role, summarise(timeline, found, sentences(found, role), role), (), tuple(timeline)
+    )
 
 
 def caseload_lines(rows: list[DashboardRow]) -> list[CaseloadLine]:
     """One line per partnership for the caseload chart: the therapist's own alliance index by session."""
-    lines = []
-    for row in rows:
-        points = [(v.number, v.own.alliance_index) for v in row.timeline if v.own and v.own.alliance_index is not None]
-        lines.append(CaseloadLine(row.partnership.patient_name, points))
-    return lines
+    return [CaseloadLine(row.partnership.patient_name, list(row.summary.own_alliance)) for row in rows]

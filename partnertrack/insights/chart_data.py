@@ -301,18 +301,28 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
 def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     """One small panel per patient: the therapist's alliance index over sessions.
 
-    The table is long (patient, session, index) rather than wide: it stays
-    readable aloud whatever the number of patients.
+    The table has one row per patient (sessions rated, first, latest, lowest index): it
+    stays readable aloud whatever the number of patients, and the dashboard that shows it
+    grows with the caseload, not with every session ever rated (docs/architecture.md, "Speed").
     """
     series = tuple(
         Series(p.label, tuple(sorted(p.points)), Role.THERAPIST, p.label, group=i) for i, p in enumerate(patients)
     )
-    columns = ("Patient", "Session", "Alliance index")
+    columns = ("Patient", "Sessions rated", "First", "Latest", "Lowest")
     title = "Your caseload: alliance index per client"
     rated = [s for s in series if s.points]
     if not rated:
         return empty_chart("caseload", title, columns)
-    rows = tuple((s.label, n, cell(float(v))) for s in rated for n, v in s.points)
+    rows = tuple(
+        (
+            s.label,
+            len(s.points),
+            cell(float(s.points[0][1])),
+            cell(float(s.points[-1][1])),
+            cell(float(min(v for _, v in s.points))),
+        )
+        for s in rated
+    )
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
     summary = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask import Response, abort, current_app, request
@@ -69,6 +69,50 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
 
 
+def versioned_image_response(
+    name: str, fmt: str, scope: ChartScope, data_tag: str, content: Callable[[], str], build: Callable[[], ChartData]
+) -> Response:
+    """Chart ``name`` for ``scope``, checked against the partnership's data version first.
+
+    ``data_tag`` changes with every change to the partnership (summaries/service.py):
+    while it stands, the content version stored for this scope is used and no rating is
+    read; a cached image or a 304 follows. When it moves, ``content()`` (a hash of what
+    this viewer may see) is computed again, so the ETag moves only when the viewer's
+    chart does: a partner's hidden rating changes the data version, never the tag.
+    ``build`` draws the chart data on a cache miss. Entries stay per partnership and
+    viewer (the module docstring).
+    """
+    from partnertrack.insights.charts import FORMATS as MIMETYPES
+
+    if fmt not in FORMATS:
+        abort(404)
+    key = scope.key(name, fmt)
+    version = _content_version(scope.key("content", "version"), data_tag, content)
+    tag = _scoped_tag(key, version)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    if request.if_none_match.contains(tag):
+        return Response(status=304, headers=headers)
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        body = stored[1]
+    else:
+        from partnertrack.insights.charts import render
+
+        body = render(build(), fmt)
+        cache.set(key, (version, body))
+    return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def _content_version(key: str, data_tag: str, content: Callable[[], str]) -> str:
+    """The viewer's content version while ``data_tag`` stands; computed again when it moves."""
+    stored = cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == data_tag:
+        return stored[1]
+    version = content()
+    cache.set(key, (data_tag, version))
+    return version
+
+
 def _scoped_tag(key: str, version: str) -> str:
     """An ETag nobody can compute from the content alone: HMAC of scope and version."""
     secret = current_app.secret_key
@@ -87,8 +131,7 @@ def purge(partnership_ids: Iterable[int | None], viewer_ids: Iterable[int]) -> N
         ChartScope(partnership_id, viewer).key(name, fmt)
         for partnership_id in partnership_ids
         for viewer in viewers
-        for name in CHART_NAMES
-        for fmt in FORMATS
+        for name, fmt in [*((n, f) for n in CHART_NAMES for f in FORMATS), ("content", "version")]
     ]
     if keys:
         cache.delete_many(*keys)

@@ -92,15 +92,40 @@ def goal_series(partnership: Partnership, viewer_role: str) -> list[chart_model.
     ]
 
 
-def chart(name: str, partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> chart_model.ChartData:
-    """The data of one partnership chart; KeyError for an unknown name."""
+def visible_version(partnership: Partnership, role: str, timeline: Sequence[SessionView]) -> str:
+    """A hash of everything the partnership's charts draw for ``role``: the visible ratings, goals, thresholds.
+
+    Only what the charts are drawn from: not even who has rated a session (the timeline's
+    ``rated_by``), so a partner's hidden rating cannot move it.
+    """
+    seen = (rating_data(timeline), goal_series(partnership, role), thresholds())
+    return hashlib.blake2b(repr(seen).encode(), digest_size=16).hexdigest()
+
+
+def chart(
+    name: str,
+    partnership: Partnership,
+    role: str,
+    timeline: Sequence[SessionView],
+    ratings: list[RatingData] | None = None,
+) -> chart_model.ChartData:
+    """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
+    seen = rating_data(timeline) if ratings is None else ratings
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
         "alliance": lambda: chart_data.alliance(
-            rating_data(timeline), signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
+            seen, signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
         ),
-        "factors": lambda: chart_data.factor_trends(rating_data(timeline), viewer_role=role),
-        "gaps": lambda: chart_data.gap_map(rating_data(timeline), thresholds(), viewer_role=role),
-        "readiness": lambda: chart_data.readiness(rating_data(timeline), thresholds(), viewer_role=role),
+        "factors": lambda: chart_data.factor_trends(seen, viewer_role=role),
+        "gaps": lambda: chart_data.gap_map(seen, thresholds(), viewer_role=role),
+        "readiness": lambda: chart_data.readiness(seen, thresholds(), viewer_role=role),
         "goals": lambda: chart_data.goal_progress(goal_series(partnership, role), viewer_role=role),
     }
     return builders[name]()
+
+
+def partnership_charts(
+    partnership: Partnership, role: str, timeline: Sequence[SessionView]
+) -> list[chart_model.ChartData]:
+    """Every chart of the partnership page, from one pass over the visible ratings."""
+    seen = rating_data(timeline)
+    return [chart(name, partnership, role, timeline, seen) for name in PARTNERSHIP_CHARTS]

@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.insights import service
-from partnertrack.insights.images import FORMATS, ChartScope, image_response
+from partnertrack.insights.images import FORMATS, ChartScope, versioned_image_response
 from partnertrack.ratings.records import timeline_for
+from partnertrack.summaries.service import data_version_tag, rules_fingerprint
 
 bp = PartnershipBlueprint("insights", __name__, url_prefix="/charts")
 
@@ -18,5 +19,21 @@ def partnership_chart(name: str, fmt: str):
     """One of the partnership's charts, drawn from what the viewer may see."""
     if name not in service.PARTNERSHIP_CHARTS or fmt not in FORMATS:
         abort(404)
-    data = service.chart(name, g.partnership, g.role, timeline_for(g.partnership, g.role))
-    return image_response(data, fmt, ChartScope(g.partnership.id, current_user.id))
+    partnership, role = g.partnership, g.role
+    loaded: dict[str, list] = {}
+
+    def timeline():
+        """The viewer's timeline, read at most once, and only when the data version moved or on a miss."""
+        if "timeline" not in loaded:
+            loaded["timeline"] = timeline_for(partnership, role)
+        return loaded["timeline"]
+
+    return versioned_image_response(
+        name,
+        fmt,
+        ChartScope(partnership.id, current_user.id),
+        data_version_tag(partnership),
+        # The rules too: a deployed change to how charts are drawn must not serve old images.
+        lambda: service.visible_version(partnership, role, timeline()) + rules_fingerprint(),
+        lambda: service.chart(name, partnership, role, timeline()),
+    )

@@ -43,6 +43,7 @@ from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.records import timeline_for
 from partnertrack.ratings.waiting import waiting_for
 from partnertrack.sessions.service import open_split_pairs
+from partnertrack.summaries.service import summary_of
 
 bp = Blueprint("partnerships", __name__)
 member_bp = PartnershipBlueprint("partnership", __name__)
@@ -79,8 +80,8 @@ def show():
     # The link is derived again on the server: no cookie ever holds it (core/tokens.derived_token).
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
-    signals = insights.signals_of(timeline, scope=(partnership.id, role))
-    charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
+    summary = summary_of(partnership, role, timeline)  # the header's signals, computed once per data version
+    charts = insights.partnership_charts(partnership, role, timeline)
     return render_template(
         "partnerships/show.html",
         partnership=partnership,
@@ -91,7 +92,7 @@ def show():
         trend=trend_table(timeline),
         form=EmptyForm(),
         charts=charts,
-        sentences=insights.sentences(signals, role),
+        sentences=summary.sentences,
         waiting=waiting_for(timeline, role),
         split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,
     )

@@ -26,6 +26,7 @@ from partnertrack.ratings.factors import FACTOR_KEYS
 from partnertrack.ratings.reveal import is_revealed
 from partnertrack.ruptures.service import concern_from_rating
 from partnertrack.sessions.service import ensure_session, refuse_unless_held
+from partnertrack.summaries.versions import touch
 
 
 class RatingLocked(Exception):
@@ -105,6 +106,7 @@ def submit_rating(therapy_session: TherapySession, role: str, answers: Answers, 
         rating.comment = answers.comment or None
         db.session.flush()
         save_progress(rating, answers.goal_progress)
+        touch([therapy_session.partnership_id])  # the row came by a Core insert, the progress too
         outcome = Outcome.CREATED if existing is None else Outcome.CHANGED
     if answers.raised_concern:
         # Said openly, not a rating: the concern is kept once per party and session, and new

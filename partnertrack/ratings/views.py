@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint, allowed_when_ended
@@ -22,7 +22,7 @@ from partnertrack.notifications.hooks import after_rating_saved, before_rating_s
 from partnertrack.ratings.factors import FACTORS, RUPTURE_CHOICES
 from partnertrack.ratings.forms import RatingForm, rating_form_for
 from partnertrack.ratings.records import timeline_for
-from partnertrack.ratings.reveal import SessionView
+from partnertrack.ratings.reveal import SessionView, is_revealed
 from partnertrack.ratings.service import Answers, Outcome, RatingLocked, submit_rating
 from partnertrack.ratings.waiting import session_to_rate, waiting_for, waiting_near
 from partnertrack.ruptures.service import sync_signals
@@ -174,8 +174,15 @@ def _save(form: RatingForm, timeline: list[SessionView]):
     except RatingLocked:
         form.session_date.errors.append(LOCKED)
         return _page(form, timeline, _view_on(timeline, form.session_date.data)), 422
-    _after(outcome, form, therapy_session.date)
+    _after(outcome, form, therapy_session.date, _revealed_now(timeline, therapy_session.date))
     return redirect(url_for("partnership.show"))
+
+
+def _revealed_now(timeline: list[SessionView], day: date) -> bool:
+    """True when the session just rated is revealed now that the viewer's rating is in."""
+    seen = _view_on(timeline, day)
+    raters = set(seen.rated_by if seen else ()) | {g.role}
+    return is_revealed(day, raters, today(), current_app.config["REVEAL_AFTER_DAYS"])
 
 
 def _resolve(form: RatingForm, timeline: list[SessionView]):
@@ -211,15 +218,21 @@ def _answers(form: RatingForm) -> Answers:
     )
 
 
-def _after(outcome: Outcome, form: RatingForm, day: date) -> None:
-    """The audit trail, the rupture log and the message, once the rating is stored."""
+def _after(outcome: Outcome, form: RatingForm, day: date, revealed: bool) -> None:
+    """The audit trail, the rupture log and the message, once the rating is stored.
+
+    The rupture log is synced only when the shared ratings changed (a changed rating of a
+    revealed session): it reads every shared rating again, and a rating still hidden, or
+    sent again unchanged, cannot add a signal. The log page syncs itself when shown.
+    """
     partnership = g.partnership
     if outcome is not Outcome.UNCHANGED:
         action = "rating.submitted" if outcome is Outcome.CREATED else "rating.changed"
         record(action, partnership.id, f"session of {day.isoformat()}")
     if form.concern_raised():
         record("rupture.raised", partnership.id, f"concern about the session of {day.isoformat()}")
-    sync_signals(partnership)  # a newly revealed session may show a possible rupture
+    if revealed and outcome is not Outcome.UNCHANGED:
+        sync_signals(partnership)  # a newly revealed session may show a possible rupture
     # The form link to the patient after the therapist's rating, or the use of a form link.
     after_rating_saved(partnership, g.role, day, outcome is Outcome.CREATED)
     flash(SAVED[outcome], "success")

@@ -17,6 +17,7 @@ from partnertrack.models import Partnership, User
 from partnertrack.review import machine
 from partnertrack.review.machine import ReviewState
 from partnertrack.review.models import REVIEW_TEXT_MAX, Review
+from partnertrack.summaries.versions import touch
 
 CHANGED_MEANWHILE = "The review changed while you were looking at it. Please check it again."
 
@@ -49,6 +50,7 @@ def _fresh(partnership: Partnership) -> Review | None:
     result. SQLite locks the whole database for a write and ignores FOR UPDATE.
     """
     db.session.execute(db.select(Partnership.id).where(Partnership.id == partnership.id).with_for_update())
+    touch([partnership.id])  # a review step changes what the pages show (refused steps roll it back)
     db.session.refresh(partnership)
     return review_of(partnership)
 

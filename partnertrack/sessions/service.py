@@ -22,6 +22,7 @@ from partnertrack.models import SCHEDULED, SESSION_STATUSES, Partnership, Rating
 from partnertrack.ruptures.models import RuptureEntry
 from partnertrack.sessions.models import SplitDismissal
 from partnertrack.sessions.pairs import SplitPair, merge_problem, pair_key, split_pairs
+from partnertrack.summaries.versions import touch
 
 PLAN_MAX = 26  # half a year of weekly sessions
 PLAN_AHEAD_DAYS = 366  # a plan starts at most a year ahead
@@ -68,7 +69,8 @@ def ensure_session(partnership: Partnership, day: date, added_by: str) -> Therap
     the same session at once both end up with the one row, never an error.
     """
     values = {"partnership_id": partnership.id, "date": day, "status": SCHEDULED, "added_by": str(added_by)}
-    insert_ignoring_duplicates(TherapySession, values, ("partnership_id", "date"))
+    if insert_ignoring_duplicates(TherapySession, values, ("partnership_id", "date")):
+        touch([partnership.id])  # a Core insert: the flush listener does not see it
     return session_on(partnership, day)
 
 
@@ -202,6 +204,7 @@ def merge(partnership: Partnership, keep_id: int, other_id: int) -> tuple[Therap
             .execution_options(synchronize_session=False)
         )
     db.session.execute(sa.delete(TherapySession).where(TherapySession.id == other.id))
+    touch([partnership.id])  # Core statements: the flush listener does not see them
     db.session.expire_all()
     return session_in(partnership, keep_id), other_day
 

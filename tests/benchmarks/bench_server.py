@@ -1,12 +1,15 @@
 """Benchmark the production server at a full caseload (a script, not a test).
 
-    python tests/benchmarks/bench_server.py [--pg URL] [--requests 200] [--json out.json]
+    python tests/benchmarks/bench_server.py [--pg URL] [--requests 200] [--therapists 20]
+                                            [--renders 1000] [--json out.json]
 
 For each engine (SQLite, and PostgreSQL when --pg or PARTNERTRACK_TEST_DATABASE_URL is
 given) it generates 20 therapists × 40 patients × 50 sessions × 2 raters, starts gunicorn
 (2 workers) on loopback, warms it up, and measures from a separate load process the p50
 and p95 latency and requests per second of each page, printed as a ratio to /healthz in
-the same run. It also prints worker RSS before and after 1,000 uncached chart renders.
+the same run, against the goals (GOALS). Where a page misses its goal, the page is run
+once more in this process under cProfile and the functions that took the time are printed.
+It also prints worker RSS before and after 1,000 uncached chart renders (--renders 0: skip).
 """
 
 from __future__ import annotations
@@ -28,6 +31,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.serverutil import Server
 
 CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
+# p50 as a multiple of /healthz p50 in the same run (docs/architecture.md, "Speed").
+GOALS = {
+    "dashboard (40 patients)": 3.0,
+    "partnership page (50 sessions)": 3.0,
+    "csv export (50 sessions)": 3.0,
+    "rating submission": 3.0,
+    **{f"chart {chart} cached": 1.5 for chart in CHARTS},
+}
 
 
 def login(base: str, email: str, password: str):
@@ -101,7 +112,7 @@ def worker_rss_kib(master_pid: int) -> list[int]:
     return sorted(sizes)
 
 
-def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
+def bench_engine(label: str, db_url: str, n: int, workdir: Path, therapists: int = 20, renders: int = 1000) -> dict:
     """Generate the caseload on ``db_url``, serve it and measure every page."""
     server = Server(
         db_url,
@@ -111,7 +122,7 @@ def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
         extra_env={"PARTNERTRACK_LOGIN_RATE_LIMIT": "1000 per minute"},
     )
     server.setup()
-    generated = server.flask("demo", "--therapists", "20", "--patients", "40", "--sessions", "50")
+    generated = server.flask("demo", "--therapists", str(therapists), "--patients", "40", "--sessions", "50")
     print(f"[{label}] {generated.stdout.strip().splitlines()[0]}")
     email = re.search(r"therapist\s+(\S+)\s+password", generated.stdout).group(1)
     password = re.search(r"password: (\S+)", generated.stdout).group(1)
@@ -151,10 +162,57 @@ def bench_engine(label: str, db_url: str, n: int, workdir: Path) -> dict:
             }
             rows.append(measure(pool, base, session, "rating submission", [f"/partnerships/{first}/rate"], n, form))
         results["rows"] = rows
+        results["urls"] = {
+            "dashboard (40 patients)": "/",
+            "partnership page (50 sessions)": f"/partnerships/{first}/",
+            "csv export (50 sessions)": f"/partnerships/{first}/export.csv",
+            "chart alliance cached": f"/partnerships/{pids[1]}/charts/alliance.svg",
+        }
     finally:
         server.stop()
-    results["memory"] = memory_after_renders(server, email, password)
+    results["profiles"] = profiles_of_missed(server, results, email, password)
+    if renders:
+        results["memory"] = memory_after_renders(server, email, password, renders)
     return results
+
+
+def profiles_of_missed(server: Server, result: dict, email: str, password: str) -> dict[str, str]:
+    """For each page over its goal, a cProfile of one request in this process (same database)."""
+    import cProfile
+    import io
+    import pstats
+
+    floor = result["rows"][0]["p50_ms"]
+    missed = [
+        row["kind"]
+        for row in result["rows"]
+        if row["kind"] in result["urls"] and row["p50_ms"] / floor > GOALS.get(row["kind"], float("inf"))
+    ]
+    if not missed:
+        return {}
+    from tests.serverutil import server_app
+
+    os.environ["PARTNERTRACK_SQLALCHEMY_DATABASE_URI"] = server.db_url
+    os.environ.update(server.extra_env)
+    app = server_app(str(server.instance_path))
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    found = {}
+    for kind in missed:
+        url = result["urls"][kind]
+        client.get(url)  # warm: the profile shows the steady state, not the first load
+        profile = cProfile.Profile()
+        profile.enable()
+        client.get(url)
+        profile.disable()
+        out = io.StringIO()
+        # The app's own functions and templates, past the WSGI wrappers that only pass the time on.
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(
+            r"partnertrack/|\.html|sqlalchemy/engine/base", 22
+        )
+        found[kind] = out.getvalue()
+    return found
 
 
 def memory_after_renders(server: Server, email: str, password: str, renders: int = 1000) -> dict:
@@ -188,10 +246,19 @@ def print_table(label: str, result: dict) -> None:
         print(
             f"{row['kind']:36} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f} {row['rps']:8.1f} {row['p50_ms'] / floor:13.1f}×"
         )
-    mem = result["memory"]
-    print(
-        f"worker RSS before/after {mem['renders']} uncached chart renders (KiB): {mem['rss_before_kib']} → {mem['rss_after_kib']}"
-    )
+    for row in result["rows"]:
+        goal = GOALS.get(row["kind"])
+        if goal is not None:
+            ratio = row["p50_ms"] / floor
+            print(f"goal {row['kind']:36} ≤ {goal:.1f}×: {ratio:.1f}× {'met' if ratio <= goal else 'MISSED'}")
+    for kind, profile in result.get("profiles", {}).items():
+        print(f"\n-- why {kind} missed its goal (cProfile of one request, cumulative):\n{profile}")
+    mem = result.get("memory")
+    if mem:
+        print(
+            f"worker RSS before/after {mem['renders']} uncached chart renders (KiB): "
+            f"{mem['rss_before_kib']} → {mem['rss_after_kib']}"
+        )
 
 
 def main() -> None:
@@ -199,17 +266,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pg", default=os.environ.get("PARTNERTRACK_TEST_DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--therapists", type=int, default=20, help="therapists generated (40 patients each)")
+    parser.add_argument("--renders", type=int, default=1000, help="uncached renders for the memory figure; 0 skips")
+    parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory(prefix="pt-bench-") as tmp:
         engines = [("sqlite", f"sqlite:///{tmp}/bench.sqlite")]
-        if args.pg:
+        if args.pg and not args.sqlite_only:
             engines.append(("postgresql", args.pg))
         for label, url in engines:
             if label == "postgresql":
                 reset_postgres(url)
-            results[label] = bench_engine(label, url, args.requests, Path(tmp))
+            results[label] = bench_engine(label, url, args.requests, Path(tmp), args.therapists, args.renders)
             print_table(label, results[label])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

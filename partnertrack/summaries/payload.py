@@ -1,0 +1,76 @@
+"""What a summary holds, and how it is made from the pure rules (pure Python: no Flask, no SQLAlchemy).
+
+A summary is what the dashboard row and the partnership page header show of one
+partnership to one party: how many sessions, the last one, the signals worded for that
+viewer, the forms owed each way, the sort key of the caseload and the viewer's own
+alliance index by session (the caseload chart). It is computed by the same pure
+functions the pages used before (insights/signals.py, insights/wording.py via the caller,
+ratings/reveal.py), so a change to those rules changes every summary: the rules
+fingerprint (summaries/service.py) covers their source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from partnertrack.core.roles import other_role
+from partnertrack.insights.signals import ALLIANCE, NOT_ENOUGH_DATA, Signals, needs_attention_score
+from partnertrack.ratings.reveal import SessionView
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One partnership as one party's pages show it at a glance."""
+
+    sessions: int
+    last_date: date | None
+    open_ruptures: int
+    alliance_trend: str | None  # the viewer's own alliance trend, None while there is not enough data
+    sentences: tuple[str, ...]
+    owed_by_me: tuple[int, ...]
+    owed_by_partner: tuple[int, ...]
+    attention: tuple[int, ...]  # insights/signals.needs_attention_score: smaller sorts first
+    own_alliance: tuple[tuple[int, float], ...]  # (session number, the viewer's alliance index)
+
+    def to_json(self) -> str:
+        """The summary as the JSON text stored in the summary table."""
+        data = asdict(self)
+        data["last_date"] = self.last_date.isoformat() if self.last_date else None
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Summary:
+        """The summary stored as ``text`` by ``to_json``."""
+        data = json.loads(text)
+        return cls(
+            sessions=data["sessions"],
+            last_date=date.fromisoformat(data["last_date"]) if data["last_date"] else None,
+            open_ruptures=data["open_ruptures"],
+            alliance_trend=data["alliance_trend"],
+            sentences=tuple(data["sentences"]),
+            owed_by_me=tuple(data["owed_by_me"]),
+            owed_by_partner=tuple(data["owed_by_partner"]),
+            attention=tuple(data["attention"]),
+            own_alliance=tuple((n, value) for n, value in data["own_alliance"]),
+        )
+
+
+def summarise(timeline: Sequence[SessionView], signals: Signals, sentences: Sequence[str], role: str) -> Summary:
+    """The summary of a partnership whose timeline (as ``role`` sees it) and signals are given."""
+    trend = signals.trends.get(role, {}).get(ALLIANCE)
+    return Summary(
+        sessions=len(timeline),
+        last_date=timeline[-1].date if timeline else None,
+        open_ruptures=len(signals.open_ruptures),
+        alliance_trend=trend.label if trend is not None and trend.label != NOT_ENOUGH_DATA else None,
+        sentences=tuple(sentences),
+        owed_by_me=tuple(f.session_number for f in signals.forms_owed if f.party == role),
+        owed_by_partner=tuple(f.session_number for f in signals.forms_owed if f.party == other_role(role)),
+        attention=tuple(needs_attention_score(signals)),
+        own_alliance=tuple(
+            (v.number, v.own.alliance_index) for v in timeline if v.own and v.own.alliance_index is not None
+        ),
+    )

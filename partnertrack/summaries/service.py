@@ -1,0 +1,162 @@
+"""Reading summaries for many partnerships in one query, computing again only the stale ones.
+
+A stored summary is used only when its data version, day and rules fingerprint are the
+current ones; otherwise it is computed from the ratings (one query for all the stale
+partnerships together) and written back with one INSERT … ON CONFLICT DO UPDATE. The
+version is read with the partnership, before the ratings: a change committed in between
+makes the stored row look older than its data, so it is computed again, never shown stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from partnertrack.core.clock import today
+from partnertrack.extensions import db
+from partnertrack.insights.service import sentences, signals_of
+from partnertrack.models import Partnership
+from partnertrack.ratings.records import load_records, timeline_of
+from partnertrack.ratings.reveal import SessionView
+from partnertrack.summaries.models import PartnershipSummary
+from partnertrack.summaries.payload import Summary, summarise
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# Every module whose rules decide what a summary or a chart says: a deployed change to any
+# of them makes every stored summary and chart tag stale, so another engineer's new rule
+# shows at once, without anyone remembering to clear a cache.
+RULE_MODULES = (
+    "insights/signals.py",
+    "insights/thresholds.py",
+    "insights/wording.py",
+    "insights/rupture_detection.py",
+    "insights/series.py",
+    "insights/chart_data.py",
+    "insights/chart_model.py",
+    "insights/chart_style.py",
+    "insights/charts.py",
+    "insights/service.py",
+    "goals/service.py",
+    "ratings/reveal.py",
+    "ratings/waiting.py",
+    "ratings/factors.py",
+    "ratings/records.py",
+    "summaries/payload.py",
+)
+
+
+@lru_cache(maxsize=8)
+def _fingerprint(settings: str) -> str:
+    """A hash of the rule modules' source and the settings they read (once per process)."""
+    digest = hashlib.blake2b(settings.encode(), digest_size=16)
+    for name in RULE_MODULES:
+        path = PACKAGE / name
+        digest.update(path.read_bytes() if path.exists() else name.encode())
+    return digest.hexdigest()
+
+
+def rules_fingerprint() -> str:
+    """The current rules: source of the rule modules, signal thresholds and the reveal delay."""
+    config = current_app.config
+    settings = sorted((k, repr(v)) for k, v in config.items() if k.startswith("SIGNAL_") or k == "REVEAL_AFTER_DAYS")
+    return _fingerprint(repr(settings))
+
+
+def data_version_tag(partnership: Partnership) -> str:
+    """What a partnership's charts are drawn from, as a version: data version, today and the rules.
+
+    The chart ETag and its cache entry are checked against it without reading a rating.
+    """
+    return f"{partnership.data_version}:{today().isoformat()}:{rules_fingerprint()}"
+
+
+def summaries_for(
+    pairs: Sequence[tuple[Partnership, str]], timelines: Mapping[tuple[int, str], list[SessionView]] | None = None
+) -> dict[tuple[int, str], Summary]:
+    """The summary of each (partnership, viewer role): one read, plus one load and one write if any is stale.
+
+    ``timelines`` are timelines the caller has already read (the partnership page): a
+    stale summary is then computed from them instead of reading the ratings again.
+    """
+    if not pairs:
+        return {}
+    day, rules = today(), rules_fingerprint()
+    table = PartnershipSummary.__table__
+    stored = {
+        (pid, role): (version, on, fingerprint, text)
+        for pid, role, version, on, fingerprint, text in db.session.execute(
+            sa.select(
+                table.c.partnership_id, table.c.role, table.c.data_version, table.c.day, table.c.rules, table.c.payload
+            ).where(table.c.partnership_id.in_(sorted({p.id for p, _ in pairs})))
+        )
+    }
+    found: dict[tuple[int, str], Summary] = {}
+    stale = []
+    for partnership, role in pairs:
+        row = stored.get((partnership.id, role))
+        if row is not None and row[:3] == (partnership.data_version, day, rules):
+            found[(partnership.id, role)] = Summary.from_json(row[3])
+        else:
+            stale.append((partnership, role))
+    if stale:
+        found |= _refresh(stale, day, rules, timelines or {})
+    return found
+
+
+def summary_of(partnership: Partnership, role: str, timeline: list[SessionView] | None = None) -> Summary:
+    """The summary of one partnership as ``role`` sees it (``timeline``: already read by the caller)."""
+    given = {(partnership.id, role): timeline} if timeline is not None else None
+    return summaries_for([(partnership, role)], given)[(partnership.id, role)]
+
+
+def _refresh(stale: list[tuple[Partnership, str]], day, rules: str, given: Mapping) -> dict[tuple[int, str], Summary]:
+    """Compute the stale summaries from the ratings (or the timelines given) and store them."""
+    versions = {p.id: p.data_version for p, _ in stale}  # read before the ratings (module docstring)
+    missing = sorted({p.id for p, role in stale if (p.id, role) not in given})
+    loaded = load_records(missing) if missing else {}
+    computed, rows = {}, []
+    for partnership, role in stale:
+        key = (partnership.id, role)
+        timeline = given[key] if key in given else timeline_of(loaded[partnership.id], role)
+        found = signals_of(timeline, scope=(partnership.id, role))
+        summary = summarise(timeline, found, sentences(found, role), role)
+        computed[(partnership.id, role)] = summary
+        rows.append(
+            {
+                "partnership_id": partnership.id,
+                "role": str(role),
+                "data_version": versions[partnership.id],
+                "day": day,
+                "rules": rules,
+                "payload": summary.to_json(),
+            }
+        )
+    _store(sorted(rows, key=lambda r: (r["partnership_id"], r["role"])))
+    return computed
+
+
+def _store(rows: list[dict]) -> None:
+    """Insert or update the rows in one statement, safe when two requests store the same row at once.
+
+    Rows go in key order, so two requests writing overlapping sets lock them in the same
+    order (no deadlock on PostgreSQL). A row never goes back to an older data version.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    table = PartnershipSummary.__table__
+    statement = insert(table).values(rows)
+    columns = ("data_version", "day", "rules", "payload")
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["partnership_id", "role"],
+            set_={c: statement.excluded[c] for c in columns},
+            where=table.c.data_version <= statement.excluded.data_version,
+        )
+    )
