@@ -21,9 +21,18 @@ from partnertrack.clinic.service import membership_of
 
 def current_membership() -> ClinicMember | None:
     """The logged-in visitor's active membership, read once per request (the menu asks too)."""
-    if "clinic_member" not in g:
-        g.clinic_member = membership_of(current_user) if current_user.is_authenticated else None
-    return g.clinic_member
+    return membership_for_request(current_user) if current_user.is_authenticated else None
+
+
+def membership_for_request(user) -> ClinicMember | None:
+    """``user``'s active membership with its clinic, read once per request and user.
+
+    Only for reading: a request that changes memberships asks ``service.membership_of``.
+    """
+    cache = g.setdefault("clinic_members", {})
+    if user.id not in cache:
+        cache[user.id] = membership_of(user)
+    return cache[user.id]
 
 
 def members_only(*roles: str) -> Callable:

@@ -46,7 +46,11 @@ def membership_of(user: User | None) -> ClinicMember | None:
     """The account's active membership (at most one), or None."""
     if user is None or not getattr(user, "id", None):
         return None
-    return db.session.scalar(sa.select(ClinicMember).where(ClinicMember.user_id == user.id, ClinicMember.active))
+    return db.session.scalar(
+        sa.select(ClinicMember)
+        .options(so.joinedload(ClinicMember.clinic))
+        .where(ClinicMember.user_id == user.id, ClinicMember.active)
+    )
 
 
 def create_clinic(name: str, admin: User) -> Clinic:
@@ -230,17 +234,15 @@ def set_consent(patient: User, allowed: bool) -> None:
 def two_factor_required(user: User) -> bool:
     """True when the account is an active admin or supervisor of a clinic that requires two-factor sign-in.
 
-    One query: it runs on every request of a therapist account (auth/second_step.py).
+    It runs on every request of a therapist account (auth/second_step.py), so it reads the
+    membership the menu reads too: one query per request for both (``permissions.current_membership``).
     """
     if not current_app.config["CLINIC_TWO_FACTOR"]:
         return False
-    required = db.session.scalar(
-        sa.select(Clinic.require_two_factor)
-        .join(ClinicMember, ClinicMember.clinic_id == Clinic.id)
-        .where(ClinicMember.user_id == user.id, ClinicMember.active, ClinicMember.role.in_((ADMIN, SUPERVISOR)))
-        .limit(1)
-    )
-    return bool(required)
+    from partnertrack.clinic.permissions import membership_for_request
+
+    member = membership_for_request(user)
+    return member is not None and member.role in (ADMIN, SUPERVISOR) and bool(member.clinic.require_two_factor)
 
 
 def secret_key() -> bytes:

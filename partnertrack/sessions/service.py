@@ -260,6 +260,8 @@ def kept_apart(partnership: Partnership) -> frozenset[tuple[int, int]]:
 
 def open_split_pairs(partnership: Partnership, timeline) -> list[SplitPair]:
     """The likely split pairs still to decide: those the therapist kept apart are left out."""
+    if not split_pairs(timeline):
+        return []  # the usual case: nothing to look up
     return split_pairs(timeline, kept_apart=kept_apart(partnership))
 
 
