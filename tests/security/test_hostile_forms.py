@@ -136,6 +136,12 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "notifications.unsubscribe": (None, {"List-Unsubscribe": choice("One-Click")}),
     "reset.request_page": (None, {"email": email}),
     "reset.reset_page": (None, {"password": password, "confirm": password}),
+    # The clinic: the patient's consent; the admin's forms, posted by a therapist of no clinic (404).
+    "clinic.consent": ("pat@example.org", {"allowed": boolean}),
+    "clinic_admin.invite": ("tara@example.org", {"role": choice("therapist", "supervisor", "admin"), "email": email}),
+    "clinic_admin.disable": ("tara@example.org", {}),
+    "clinic_admin.transfer": ("tara@example.org", {"partnership": choice("1", "2"), "therapist": choice("1", "2")}),
+    "clinic_admin.join": ("tara@example.org", {}),
 }
 # A mass-assignment attempt rides along with some posts.
 EXTRA = st.one_of(st.just({}), st.just({"role": "therapist", "patient_id": "4", "active": "0", "session_version": "9"}))
