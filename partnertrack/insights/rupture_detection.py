@@ -163,7 +163,8 @@ def index_threshold(usual: Sequence[float], t: Thresholds) -> tuple[float, bool]
 
     z x SD x sqrt(1 + 1/n): the standard error of the difference between one new
     rating and the mean of n earlier ones, with the person's own SD standing in for
-    the scale's error of measurement (Jacobson & Truax 1991 with an individual SD).
+    the scale's error of measurement (Jacobson & Truax 1991 with an individual SD; z 2.58, the 99% level,
+    because a 16-session series is judged 13 times).
     """
     n = min(len(usual), t.rupture_baseline_sessions)
     spread = _sample_sd(usual[-t.rupture_spread_sessions :])

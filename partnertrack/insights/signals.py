@@ -33,6 +33,8 @@ NOT_ENOUGH_DATA = "not enough data"
 # Means of scores such as 7.2, 6.8 and 6.4 are not exact in binary; comparisons at
 # a threshold allow this much so that "exactly 1.5 below" is never "more than 1.5".
 _EPS = 1e-9
+# Two-sided 95% Student t by degrees of freedom: few points need a clearer slope.
+_T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 
 
 @dataclass(frozen=True)
@@ -122,8 +124,9 @@ def trend(points: Sequence[tuple[int, float]], thresholds: Thresholds = DEFAULT_
     x is the session number, so a session the party skipped widens the step rather
     than being ignored. Fewer than ``trend_min_points`` points give NOT_ENOUGH_DATA.
     A direction is named only when the slope is more than ``trend_slope`` per session
-    *and* more than ``trend_z`` standard errors from flat (the person's own scatter
-    around the line): two points, or a zig-zag, never make a trend (docs/clinical.md).
+    *and* beyond the person's own scatter around the line: more than the two-sided 95%
+    Student t value (n - 2 degrees of freedom) times the slope's standard error. Two
+    points, or a zig-zag, never make a trend (docs/clinical.md).
     """
     recent = sorted(points)[-thresholds.trend_sessions :]
     if len(recent) < thresholds.trend_min_points:
@@ -136,7 +139,7 @@ def trend(points: Sequence[tuple[int, float]], thresholds: Thresholds = DEFAULT_
     slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in recent) / spread
     residual = math.fsum((y - mean_y - slope * (x - mean_x)) ** 2 for x, y in recent)
     standard_error = math.sqrt(residual / (len(recent) - 2) / spread)
-    beyond_noise = abs(slope) > thresholds.trend_z * standard_error + _EPS
+    beyond_noise = abs(slope) > _T_975.get(len(recent) - 2, 1.96) * standard_error + _EPS
     if slope > thresholds.trend_slope + _EPS and beyond_noise:
         label = "improving"
     elif slope < -thresholds.trend_slope - _EPS and beyond_noise:

@@ -18,7 +18,7 @@ class Thresholds:
     rupture_min_baseline: int = 3
     rupture_baseline_sessions: int = 5
     rupture_spread_sessions: int = 8
-    rupture_z: float = 1.96
+    rupture_z: float = 2.58
     rupture_floor: float = 1.2
     ceiling_level: float = 9.0
     ceiling_drop: float = 1.0
@@ -29,7 +29,6 @@ class Thresholds:
     trend_min_points: int = 4
     trend_sessions: int = 6
     trend_slope: float = 0.25
-    trend_z: float = 2.0
     ready_score: int = 7
     ready_sessions: int = 2
     ready_min_sessions: int = 8

@@ -39,14 +39,14 @@ def test_a_flat_series_uses_the_floor_and_a_drop_at_the_floor_counts():
 
 def test_a_wide_rater_needs_a_fall_beyond_their_own_spread():
     # 6, 9, 6, 9, 6: mean 7.2, sample SD sqrt(10.8 / 4) = 1.643; n = 5 ->
-    # 1.96 x 1.643 x sqrt(1.2) = 3.528. A 4 (drop 3.2) is their usual swing; a 3 (4.2) is not.
+    # 2.58 x 1.643 x sqrt(1.2) = 4.644. A 3 (drop 4.2) is their usual swing; a 2 (5.2) is not.
     # (Rupture repair left out of the fall so that only the index rule speaks.)
     wide = run([6, 9, 6, 9, 6])
     threshold, sd_based = index_threshold([6.0, 9.0, 6.0, 9.0, 6.0], Thresholds())
-    assert (threshold, sd_based) == (pytest.approx(3.528, abs=1e-3), True)
-    assert find_ruptures(wide + [rate(6, level=4, rupture_repair=None)]) == ()
-    (rupture,) = find_ruptures(wide + [rate(6, level=3, rupture_repair=None)])
-    assert rupture.sd_based and rupture.drop == pytest.approx(4.2)
+    assert (threshold, sd_based) == (pytest.approx(4.644, abs=1e-3), True)
+    assert find_ruptures(wide + [rate(6, level=3, rupture_repair=None)]) == ()
+    (rupture,) = find_ruptures(wide + [rate(6, level=2, rupture_repair=None)])
+    assert rupture.sd_based and rupture.drop == pytest.approx(5.2)
 
 
 def test_a_fall_of_one_point_from_a_usual_top_score_is_a_prompt():

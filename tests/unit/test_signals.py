@@ -27,7 +27,6 @@ from partnertrack.insights.signals import (
     ready_to_discuss_ending,
     trend,
 )
-from partnertrack.insights.wording import describe
 from partnertrack.ratings.factors import INDEX_KEYS
 from tests.factories import rate
 
@@ -236,38 +235,3 @@ def test_party_words_per_viewer():
     assert party_words("therapist", "patient") == ("your therapist", "your therapist's")
     assert party_words("patient", "therapist") == ("your client", "your client's")
     assert party_words("therapist", None) == ("the therapist", "the therapist's")
-
-
-def test_describe_speaks_to_each_viewer():
-    # the V shape of test_v_shape..., with session 9 at (7+7+5+7+7)/5 = 6.6, still >= 6.5;
-    # the therapist's ratings of 8 and 9 are visible; in 9 responsiveness is 9 vs 5
-    patient = run([7] * 6) + [rate(7, level=5, feedback=6), rate(8, level=6), rate(9, level=7, responsiveness=5)]
-    therapist = [rate(8, "therapist"), rate(9, "therapist", responsiveness=9, rupture_repair=None)]
-    signals = _signals(patient + therapist)
-    for_patient = describe(signals, "patient")
-    assert for_patient[0] == (
-        "Possible rupture at session 7 in your ratings (alliance index 5.2, "
-        "1.8 below the usual 7.0). Repaired after 2 sessions."
-    )
-    assert ("Largest gap in session 9: responsiveness, your therapist 9, you 5 — worth talking about.") in for_patient
-    for_therapist = describe(signals, "therapist")
-    assert for_therapist[0].startswith("Possible rupture at session 7 in your client's ratings")
-    assert "Largest gap in session 9: responsiveness, you 9, your client 5 — worth talking about." in for_therapist
-
-
-def test_describe_open_strong_rupture_forms_owed_and_readiness():
-    # patient 7, 7, 8, 9, 8, 6: at session 6 the changes 0, +1, +1, -1 have SD 0.957,
-    # threshold 1.0; drop (8+9+8)/3 - 6 = 2.33 > 2 x 1.0 -> strong, and never repaired.
-    # Both rated readiness 8 in sessions 1 and 2, the last two both rated.
-    ratings = [rate(n, role, termination_readiness=8) for n in (1, 2) for role in ("patient", "therapist")]
-    signals = analyse(
-        ratings + run([8, 9, 8, 9, 8, 6])[2:],
-        [SessionStatus(7, datetime.date(2025, 1, 1), frozenset({"patient"}))],
-        datetime.date(2025, 2, 1),
-    )
-    lines = describe(signals, "therapist")
-    assert lines[0].startswith("Possible rupture at session 6 in your client's ratings — strong (")
-    assert lines[0].endswith("Not yet repaired — worth talking about together.")
-    assert "You have not yet rated session 7." in lines
-    assert lines[-1] == "You both feel ready to discuss ending."
-    assert describe(_signals([rate(1)]), "patient") == []
