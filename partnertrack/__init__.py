@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.ratings.views import bp as ratings
     from partnertrack.review.views import bp as review
     from partnertrack.ruptures.views import bp as ruptures
+    from partnertrack.safety.views import bp as safety
     from partnertrack.sessions.views import bp as sessions
 
     for blueprint in (
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
         review,
         reset,
         notifications,
+        safety,
     ):
         app.register_blueprint(blueprint)
 
@@ -143,8 +145,10 @@ def register_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals shared by every template."""
     from partnertrack.core.filters import register
+    from partnertrack.safety.service import waiting_for
 
     register(app)
+    app.jinja_env.globals["talk_soon_waiting"] = waiting_for  # the therapist's banner, base.html
 
 
 def register_mail(app: Flask) -> None:

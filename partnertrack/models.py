@@ -84,6 +84,11 @@ class Partnership(db.Model):
     closed_by_patient: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     started_on: so.Mapped[date] = so.mapped_column(sa.Date)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # The patient asked to talk to their therapist soon (outside the blind rule), not yet answered.
+    talk_soon_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # An ending without agreement: who ended it and why (partnerships/endings.py has the reasons).
+    end_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    ended_by: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     therapist: so.Mapped[User] = so.relationship(foreign_keys=[therapist_id])
     patient: so.Mapped[User | None] = so.relationship(foreign_keys=[patient_id])

@@ -77,8 +77,15 @@ def rows_for(user: User) -> list[DashboardRow]:
         timeline = timeline_of(records[p.id], role)
         signals = signals_of(timeline, scope=(p.id, role))
         rows.append(DashboardRow(p, role, timeline, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
-    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
+    rows.sort(key=attention_order)
     return rows
+
+
+def attention_order(row: DashboardRow) -> tuple:
+    """Sort key, most in need first: a patient who asked to talk soon, raised concerns, then the
+    client's signals before the therapist's (insights/signals.needs_attention_score); ended last."""
+    asked = row.partnership.talk_soon_at is not None and row.partnership.status != "ended"
+    return (row.partnership.status == "ended", not asked, -len(row.concerns), needs_attention_score(row.signals))
 
 
 def caseload_lines(rows: list[DashboardRow]) -> list[CaseloadLine]:

@@ -55,6 +55,8 @@ EXPECTATIONS: dict[str, str] = {
     "sessions.mark": MEMBER_THERAPIST,
     "sessions.split": MEMBER_THERAPIST,
     "sessions.merge": MEMBER_THERAPIST,
+    "safety.request_talk": MEMBER_PATIENT,
+    "safety.answered": MEMBER_THERAPIST,
     "exports.export_csv": MEMBER,
     "insights.partnership_chart": MEMBER,
     "partnership.reinvite": MEMBER_THERAPIST,
