@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
-from partnertrack.core.roles import other_role
+from partnertrack.core.roles import Role, other_role
 from partnertrack.extensions import db
 from partnertrack.insights.chart_model import CaseloadLine
 from partnertrack.insights.service import sentences, signals_of
@@ -56,8 +56,13 @@ class DashboardRow:
 
     @property
     def alliance_trend(self):
-        """The trend of the viewer's own alliance index."""
-        return self.signals.trends.get(self.role, {}).get(ALLIANCE)
+        """The trend of the client's ratings as the viewer may see them: they predict dropout."""
+        return self.signals.trends.get(Role.PATIENT, {}).get(ALLIANCE)
+
+    @property
+    def therapist_trend(self):
+        """The trend of the therapist's ratings, shown beside the client's."""
+        return self.signals.trends.get(Role.THERAPIST, {}).get(ALLIANCE)
 
 
 def rows_for(user: User) -> list[DashboardRow]:

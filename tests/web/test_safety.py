@@ -77,3 +77,26 @@ def test_the_wrong_role_cannot_ask_or_answer(app, world, auth):
     auth.logout()
     auth.login("quinn@example.org")
     assert auth.client.post(talk_url(world)).status_code == 404
+
+
+def test_a_talk_soon_request_puts_the_partnership_first_on_the_dashboard(app, world, auth):
+    from partnertrack.partnerships.service import open_partnership
+
+    with app.app_context():
+        from partnertrack.models import User
+
+        tara = db.session.scalar(db.select(User).where(User.email == THERAPIST))
+        open_partnership(tara, "Zed Newer", world.started_on)
+        db.session.commit()
+    auth.login(THERAPIST)
+    before = text_of(auth.client.get("/"))
+    assert before.index("Zed Newer") < before.index("Pat")  # newest first while all is calm
+    auth.logout()
+    auth.login(PATIENT)
+    auth.client.post(talk_url(world))
+    auth.logout()
+    auth.login(THERAPIST)
+    page = text_of(auth.client.get("/"))
+    listing = page[page.index("Asked to talk to you soon") + 30 :]
+    listing = listing[listing.index("Mark as answered") :]
+    assert listing.index("Pat") < listing.index("Zed Newer")
