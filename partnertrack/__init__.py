@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.goals.views import bp as goals
     from partnertrack.insights.views import bp as insights
     from partnertrack.notifications.views import bp as notifications
+    from partnertrack.partnerships.ending_views import bp as ending
     from partnertrack.partnerships.views import bp as partnerships
     from partnertrack.partnerships.views import member_bp as partnership
     from partnertrack.ratings.views import bp as ratings
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         reset,
         notifications,
         safety,
+        ending,
     ):
         app.register_blueprint(blueprint)
 
@@ -145,10 +147,12 @@ def register_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals shared by every template."""
     from partnertrack.core.filters import register
+    from partnertrack.partnerships.endings import ending_sentence
     from partnertrack.safety.service import waiting_for
 
     register(app)
     app.jinja_env.globals["talk_soon_waiting"] = waiting_for  # the therapist's banner, base.html
+    app.jinja_env.globals["ending_sentence"] = ending_sentence  # partnerships/_ended.html
 
 
 def register_mail(app: Flask) -> None:

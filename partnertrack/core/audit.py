@@ -34,6 +34,7 @@ DETAIL_MAX = 200
 # these names (goals, ruptures, review, PDF); an unknown action shows as is.
 ACTION_LABELS = {
     "talk_soon.requested": "asked to talk soon",
+    "partnership.ended_without_review": "ended the partnership without the ending review",
     "talk_soon.answered": "answered a request to talk soon",
     "login.succeeded": "logged in",
     "login.failed": "failed to log in",

@@ -57,6 +57,8 @@ EXPECTATIONS: dict[str, str] = {
     "sessions.merge": MEMBER_THERAPIST,
     "safety.request_talk": MEMBER_PATIENT,
     "safety.answered": MEMBER_THERAPIST,
+    "ending.form": MEMBER,
+    "ending.end": MEMBER,
     "exports.export_csv": MEMBER,
     "insights.partnership_chart": MEMBER,
     "partnership.reinvite": MEMBER_THERAPIST,
