@@ -99,11 +99,13 @@ def register_blueprints(app: Flask) -> None:
     from partnertrack.goals.views import bp as goals
     from partnertrack.insights.views import bp as insights
     from partnertrack.notifications.views import bp as notifications
+    from partnertrack.partnerships.ending_views import bp as ending
     from partnertrack.partnerships.views import bp as partnerships
     from partnertrack.partnerships.views import member_bp as partnership
     from partnertrack.ratings.views import bp as ratings
     from partnertrack.review.views import bp as review
     from partnertrack.ruptures.views import bp as ruptures
+    from partnertrack.safety.views import bp as safety
     from partnertrack.sessions.views import bp as sessions
 
     for blueprint in (
@@ -126,6 +128,8 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         clinic,
         clinic_admin,
+        safety,
+        ending,
     ):
         app.register_blueprint(blueprint)
 
@@ -149,8 +153,12 @@ def register_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals shared by every template."""
     from partnertrack.core.filters import register
+    from partnertrack.partnerships.endings import ending_sentence
+    from partnertrack.safety.service import waiting_for
 
     register(app)
+    app.jinja_env.globals["talk_soon_waiting"] = waiting_for  # the therapist's banner, base.html
+    app.jinja_env.globals["ending_sentence"] = ending_sentence  # partnerships/_ended.html
 
 
 def register_mail(app: Flask) -> None:

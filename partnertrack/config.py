@@ -16,6 +16,10 @@ def defaults(instance_path: str) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "ALLOW_SIGNUP": True,
         "REVEAL_AFTER_DAYS": 7,
+        # Safety (docs/clinical.md, "Safety path"): shown on the rating form and every patient page.
+        "CRISIS_PHONE": "call your local emergency number",
+        "CRISIS_TEXT": "",
+        "CLINIC_CONTACT": "",
         "INVITE_DAYS": 14,
         "COMMENT_MAX": 2000,
         # Sessions: inactivity logout and absolute lifetime (ASVS 3.3).

@@ -91,6 +91,11 @@ class Partnership(db.Model):
     # Bumped in the transaction of every change to what the partnership's pages show
     # (summaries/versions.py); summaries and chart ETags are keyed by it.
     data_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    # The patient asked to talk to their therapist soon (outside the blind rule), not yet answered.
+    talk_soon_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # An ending without agreement: who ended it and why (partnerships/endings.py has the reasons).
+    end_reason: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    ended_by: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     therapist: so.Mapped[User] = so.relationship(foreign_keys=[therapist_id])
     patient: so.Mapped[User | None] = so.relationship(foreign_keys=[patient_id])

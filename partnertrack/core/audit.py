@@ -33,6 +33,9 @@ DETAIL_MAX = 200
 # What each action means, as shown in the activity pages. Other modules use
 # these names (goals, ruptures, review, PDF); an unknown action shows as is.
 ACTION_LABELS = {
+    "talk_soon.requested": "asked to talk soon",
+    "partnership.ended_without_review": "ended the partnership without the ending review",
+    "talk_soon.answered": "answered a request to talk soon",
     "login.succeeded": "logged in",
     "login.failed": "failed to log in",
     "logout": "logged out",

@@ -79,8 +79,15 @@ def rows_for(user: User) -> list[DashboardRow]:
     found = summaries_for(pairs)
     concerns = open_concerns_by_patient(p.id for p in partnerships)
     rows = [DashboardRow(p, role, found[(p.id, role)], tuple(concerns.get(p.id, ()))) for p, role in pairs]
-    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), r.summary.attention))
+    rows.sort(key=attention_order)
     return rows
+
+
+def attention_order(row: DashboardRow) -> tuple:
+    """Sort key, most in need first: a patient who asked to talk soon, raised concerns, then the
+    client's signals before the therapist's (insights/signals.needs_attention_score); ended last."""
+    asked = row.partnership.talk_soon_at is not None and row.partnership.status != "ended"
+    return (row.partnership.status == "ended", not asked, -len(row.concerns), row.summary.attention)
 
 
 def _timelines(partnerships: list[Partnership], user: User):

@@ -37,7 +37,7 @@ from partnertrack.insights.signals import (
     session_gaps,
 )
 from partnertrack.insights.wording import capitalise, listing, plural
-from partnertrack.ratings.factors import BY_KEY, FACTORS
+from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
 
 CHART_NAMES: tuple[str, ...] = ("factors", "alliance", "gaps", "readiness", "goals", "caseload")
 
@@ -108,16 +108,18 @@ def alliance(
         return empty_chart("alliance", title, columns)
     value_at = {s.role: dict(s.points) for s in series}
     marks = tuple(_marks(ruptures, value_at))
+    reworded = first_session_reworded(sorted({(r.session_number, r.session_date) for p in parties.values() for r in p}))
     both = sorted(set(value_at[Role.PATIENT]) & set(value_at[Role.THERAPIST]))
     band = tuple((n, value_at[Role.PATIENT][n], value_at[Role.THERAPIST][n]) for n in both)
     rows = tuple(
-        (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n))
+        (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n, reworded))
         for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST]))
     )
     summary = capitalise(
         "; ".join(_index_phrase(s, viewer_role) for s in series if s.points)
         + "; "
         + _rupture_phrase(ruptures, viewer_role)
+        + (f"; the statements were reworded from session {reworded}" if reworded else "")
         + "."
     )
     return ChartData(
@@ -131,6 +133,8 @@ def alliance(
         marks=marks,
         band=band,
         y_label="Alliance index (0–10)",
+        vline=None if reworded is None else reworded - 0.5,
+        vline_label="Statements reworded",
     )
 
 
@@ -148,9 +152,9 @@ def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -
             yield Mark("repair", r.party, r.repaired_at, value_at[r.party][r.repaired_at])
 
 
-def _notes(marks: Sequence[Mark], session: int) -> str:
-    """The table's note cell: ruptures and repairs of one session."""
-    notes = []
+def _notes(marks: Sequence[Mark], session: int, reworded: int | None = None) -> str:
+    """The table's note cell: ruptures and repairs of one session, and the rewording."""
+    notes = ["first rated with the reworded statements"] if session == reworded else []
     for m in marks:
         if m.session_number == session:
             what = "possible rupture" + (" (strong)" if m.strong else "")

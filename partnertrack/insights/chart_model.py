@@ -67,6 +67,8 @@ class ChartData:
     hline: float | None = None
     hline_label: str = ""
     y_label: str = "Rating (0–10)"
+    vline: float | None = None  # x of a dashed upright line: where the statements were reworded
+    vline_label: str = ""
 
     def drawn(self) -> tuple:
         """The fields the image depends on (not the viewer-worded summary or table)."""
@@ -83,6 +85,8 @@ class ChartData:
             self.hline,
             self.hline_label,
             self.y_label,
+            self.vline,
+            self.vline_label,
         )
 
 

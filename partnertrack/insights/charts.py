@@ -198,6 +198,8 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
             xs, patient, therapist, color="#999999", alpha=0.3, linewidth=0, label="Gap between the ratings", zorder=1
         )
     _draw_marks(ax, data.marks)
+    if data.vline is not None:  # the session from which the reworded statements were rated
+        ax.axvline(data.vline, color=INK, linestyle=(0, (2, 2)), linewidth=1.0, label=data.vline_label)
     _rating_axes(ax, data.y_label)
     _top_legend(ax, ncols=5)
 

@@ -1,23 +1,21 @@
-"""Possible ruptures and their repair, each judged against the party's own history (pure).
+"""Possible ruptures and their repair, each judged against the party's own usual level (pure).
 
-The rules and their defaults are described in docs/clinical.md; the thresholds come in as an
-argument, so nothing here reads configuration.
+The rules, their literature basis and the figures of the calibration that chose the
+defaults are in docs/clinical.md; the thresholds come in as an argument, so nothing
+here reads configuration. tests/benchmarks/bench_calibration.py measures them.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 
 from partnertrack.insights.series import RatingData, by_party, index_of
 from partnertrack.insights.thresholds import DEFAULT_THRESHOLDS, Thresholds
-from partnertrack.ratings.factors import BY_KEY, FACTOR_KEYS
 
 # Means of scores such as 7.2, 6.8 and 6.4 are not exact in binary; comparisons at
-# a threshold allow this much so that "exactly 1.5 below" is never "more than 1.5".
+# a threshold allow this much so that "exactly 1.2 below" counts as 1.2 below.
 _EPS = 1e-9
 
 
@@ -31,12 +29,13 @@ class Rupture:
     baseline: float
     drop: float
     threshold: float
-    strong: bool
+    strong: bool  # always False: the calibrated rule does not grade ruptures (docs/clinical.md)
     reasons: tuple[str, ...]
     repaired_at: int | None = None
     sessions_to_repair: int | None = None
-    sd_based: bool = False
+    sd_based: bool = False  # the person's own spread set the threshold, not the floor
     absorbed: tuple[int, ...] = ()  # later low sessions counted as part of this dip
+    kinds: tuple[str, ...] = ()  # "index", "ceiling", "self_report"
 
     @property
     def is_open(self) -> bool:
@@ -44,26 +43,44 @@ class Rupture:
         return self.repaired_at is None
 
 
-def find_ruptures(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[Rupture, ...]:
-    """Possible ruptures of both parties, each judged against that party's own history.
+@dataclass
+class _Usual:
+    """The ratings of one party that were not part of a dip: their usual level and spread."""
 
-    Rules (docs/clinical.md, with the choices made where it leaves them open):
-    - A party's first rating is never judged: a rupture is a change from how the
-      partnership usually goes, and the first rating has nothing to compare with.
-    - baseline = mean index of the party's previous up to 3 ratings.
-    - The SD threshold applies once the party has at least 5 *earlier* ratings
-      (so the SD is taken over at least 4 session-to-session changes, all before
-      the rating judged): threshold = max(1.0, sample SD of those changes).
-      Before that the threshold is a fixed 1.5. drop > threshold is a rupture.
-    - strong: SD-based and drop > 2 x threshold; the 1.0 floor therefore also
-      keeps a near-zero SD from marking every small dip as strong.
-    - Also a rupture: any factor 3+ lower than in the party's previous rating,
-      or rupture_repair <= 4 (None, "nothing felt off", never counts).
-    - Repaired at the first later rating whose index is at least baseline - 0.5.
-    - One dip, one rupture: while a rupture is open, later ratings that would
-      trigger one are recorded in its ``absorbed`` instead. A rating that repairs
-      an open rupture is still judged afresh, so a low rupture_repair answer in
-      the repairing session is not lost.
+    indices: list[float]
+    scores: list[Mapping[str, int | None]]
+
+    def baseline(self, t: Thresholds) -> float:
+        """Mean index of the last ``rupture_baseline_sessions`` usual ratings."""
+        recent = self.indices[-t.rupture_baseline_sessions :]
+        return math.fsum(recent) / len(recent)
+
+    def factor_baseline(self, key: str, t: Thresholds) -> float | None:
+        """Mean of one factor over the same recent usual ratings (None when never rated)."""
+        values = [s[key] for s in self.scores[-t.rupture_baseline_sessions :] if s.get(key) is not None]
+        return math.fsum(values) / len(values) if values else None
+
+
+def find_ruptures(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[Rupture, ...]:
+    """Possible ruptures of both parties, each judged against that party's own usual level.
+
+    Rules (docs/clinical.md, "Possible rupture"):
+    - Nothing is judged until the party has ``rupture_min_baseline`` usual ratings: a
+      rupture is a change from how the partnership usually goes.
+    - Index rule (reliable change, Jacobson & Truax 1991, with the person's own spread):
+      baseline = mean of their last up to ``rupture_baseline_sessions`` usual indices;
+      a drop of at least max(floor, z x SD x sqrt(1 + 1/n)) is a possible rupture, SD
+      being the sample SD of their usual indices (the last ``rupture_spread_sessions``).
+    - Ceiling rule: a party whose baseline is ``ceiling_level`` or more (a patient who
+      usually gives top scores) is prompted by a fall of ``ceiling_drop`` (one point),
+      as the Session Rating Scale flags any fall from a top score.
+    - Self-report rule: rupture_repair answered ``rupture_repair_low`` or less (something
+      felt off and it is not settled), and ``rupture_repair_below`` or more below their usual
+      answer if they have one. No rule looks at one factor's change alone: a single item
+      moves by 3 on everyday noise (docs/clinical.md has the figures).
+    - Repaired at the first later rating whose index is at least baseline - repair_within.
+    - One dip, one rupture: while a rupture is open, later low ratings are absorbed into
+      it; flagged and absorbed ratings never enter the usual level.
     """
     found: list[Rupture] = []
     for party, series in by_party(ratings).items():
@@ -73,21 +90,23 @@ def find_ruptures(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAUL
 
 def _party_ruptures(party: str, series: Sequence[RatingData], t: Thresholds) -> list[Rupture]:
     """Walk one party's ratings in order, opening, absorbing and repairing ruptures."""
-    rated = [(r, i) for r in series if (i := index_of(r)) is not None]
+    usual = _Usual([], [])
     found: list[Rupture] = []
     open_at: int | None = None
-    for pos in range(1, len(rated)):
-        rating, index = rated[pos]
+    for rating in series:
+        index = index_of(rating)
+        if index is None:
+            continue
         if open_at is not None and index >= found[open_at].baseline - t.repair_within - _EPS:
             opened = found[open_at]
-            found[open_at] = replace(
-                opened,
-                repaired_at=rating.session_number,
-                sessions_to_repair=rating.session_number - opened.session_number,
-            )
+            took = rating.session_number - opened.session_number
+            found[open_at] = replace(opened, repaired_at=rating.session_number, sessions_to_repair=took)
             open_at = None
-        candidate = _judge(party, rated, pos, t)
+        candidate = _judge(party, rating, index, usual, t) if len(usual.indices) >= t.rupture_min_baseline else None
         if candidate is None:
+            if open_at is None:
+                usual.indices.append(index)
+                usual.scores.append(rating.scores)
             continue
         if open_at is None:
             found.append(candidate)
@@ -98,21 +117,24 @@ def _party_ruptures(party: str, series: Sequence[RatingData], t: Thresholds) -> 
     return found
 
 
-def _judge(party: str, rated: Sequence[tuple[RatingData, float]], pos: int, t: Thresholds) -> Rupture | None:
-    """The rupture the rating at ``pos`` would open on its own, or None."""
-    rating, index = rated[pos]
-    earlier = [i for _, i in rated[:pos]]
-    baseline = statistics.fmean(earlier[-t.rupture_baseline_sessions :])
+def _judge(party: str, rating: RatingData, index: float, usual: _Usual, t: Thresholds) -> Rupture | None:
+    """The rupture this rating would open on its own, or None."""
+    baseline = usual.baseline(t)
     drop = baseline - index
-    threshold, sd_based = _threshold(earlier, t)
+    threshold, sd_based = index_threshold(usual.indices, t)
+    kinds: list[str] = []
     reasons: list[str] = []
-    by_index = drop > threshold + _EPS
-    if by_index:
-        reasons.append(f"alliance index {index:.1f}, {drop:.1f} below the usual {baseline:.1f}")
-    reasons.extend(_factor_reasons(rated[pos - 1][0].scores, rating.scores, t))
-    if not reasons:
+    if baseline >= t.ceiling_level - _EPS and drop >= t.ceiling_drop - _EPS:
+        kinds.append("ceiling")
+        reasons.append(f"{drop:.1f} below a usual top level of {baseline:.1f}")
+    elif drop >= threshold - _EPS:
+        kinds.append("index")
+        reasons.append(f"{drop:.1f} below the usual {baseline:.1f}")
+    if _self_reported(rating, usual, t):
+        kinds.append("self_report")
+        reasons.append(f"something felt off and feels unsettled ({rating.scores['rupture_repair']} of 10)")
+    if not kinds:
         return None
-    strong = by_index and sd_based and drop > t.rupture_strong_sd * threshold + _EPS
     return Rupture(
         party=party,
         session_number=rating.session_number,
@@ -120,38 +142,41 @@ def _judge(party: str, rated: Sequence[tuple[RatingData, float]], pos: int, t: T
         baseline=baseline,
         drop=drop,
         threshold=threshold,
-        strong=strong,
+        strong=False,
         reasons=tuple(reasons),
         sd_based=sd_based,
+        kinds=tuple(kinds),
     )
 
 
-def _threshold(earlier: Sequence[float], t: Thresholds) -> tuple[float, bool]:
-    """(threshold, sd_based) for a rating preceded by the indices ``earlier``."""
-    if len(earlier) < t.rupture_min_ratings_for_sd:
-        return t.rupture_fixed_drop, False
-    changes = [b - a for a, b in pairwise(earlier)]
-    return max(t.rupture_min_sd_drop, _sample_sd(changes)), True
+def _self_reported(rating: RatingData, usual: _Usual, t: Thresholds) -> bool:
+    """rupture_repair low (unsettled), and clearly below the party's own usual answer."""
+    answer = rating.scores.get("rupture_repair")
+    if answer is None or answer > t.rupture_repair_low:
+        return False
+    before = usual.factor_baseline("rupture_repair", t)
+    return before is None or before - answer >= t.rupture_repair_below - _EPS
+
+
+def index_threshold(usual: Sequence[float], t: Thresholds) -> tuple[float, bool]:
+    """(threshold, sd_based): the reliable-change drop for a party with these usual indices.
+
+    z x SD x sqrt(1 + 1/n): the standard error of the difference between one new
+    rating and the mean of n earlier ones, with the person's own SD standing in for
+    the scale's error of measurement (Jacobson & Truax 1991 with an individual SD; z 2.58, the 99% level,
+    because a 16-session series is judged 13 times).
+    """
+    n = min(len(usual), t.rupture_baseline_sessions)
+    spread = _sample_sd(usual[-t.rupture_spread_sessions :])
+    reliable = t.rupture_z * spread * math.sqrt(1 + 1 / n)
+    if reliable > t.rupture_floor:
+        return reliable, True
+    return t.rupture_floor, False
 
 
 def _sample_sd(values: Sequence[float]) -> float:
-    """Sample (n - 1) standard deviation in floats.
-
-    statistics.stdev computes exactly with fractions: four times slower over a
-    200-session partnership (35 ms against 8), and float precision is ample here.
-    """
+    """Sample (n - 1) standard deviation in floats; 0 for fewer than two values."""
+    if len(values) < 2:
+        return 0.0
     mean = math.fsum(values) / len(values)
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (len(values) - 1))
-
-
-def _factor_reasons(previous: Mapping[str, int | None], current: Mapping[str, int | None], t: Thresholds) -> list[str]:
-    """Factor drops of 3+ since the party's previous rating, and a low rupture_repair."""
-    reasons = []
-    for key in FACTOR_KEYS:
-        before, now = previous.get(key), current.get(key)
-        if before is not None and now is not None and before - now >= t.factor_drop:
-            reasons.append(f"{BY_KEY[key].name.lower()} dropped {before - now} points")
-    repair = current.get("rupture_repair")
-    if repair is not None and repair <= t.rupture_repair_low:
-        reasons.append(f"rupture repair rated {repair}")
-    return reasons

@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from partnertrack.core.roles import ROLES
+from partnertrack.core.roles import ROLES, Role
 from partnertrack.insights.rupture_detection import Rupture, find_ruptures
 from partnertrack.insights.series import (
     IndexPoint,
@@ -33,6 +33,8 @@ NOT_ENOUGH_DATA = "not enough data"
 # Means of scores such as 7.2, 6.8 and 6.4 are not exact in binary; comparisons at
 # a threshold allow this much so that "exactly 1.5 below" is never "more than 1.5".
 _EPS = 1e-9
+# Two-sided 95% Student t by degrees of freedom: few points need a clearer slope.
+_T_975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,26 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class AllianceGap:
+    """Therapist minus patient alliance index in one session both rated."""
+
+    session_number: int
+    gap: float
+
+    def blind_spot(self, thresholds: Thresholds) -> bool:
+        """The therapist sees the alliance ``gap`` or more better than the patient does.
+
+        The direction matters: patients usually rate higher (Tryon et al. 2007), so a
+        therapist well above the patient is the case a therapist is least likely to notice.
+        """
+        return self.gap >= thresholds.gap - _EPS
+
+    def patient_higher(self, thresholds: Thresholds) -> bool:
+        """The patient sees the alliance ``gap`` or more better than the therapist does."""
+        return -self.gap >= thresholds.gap - _EPS
+
+
+@dataclass(frozen=True)
 class FormOwed:
     """A session one party has not rated although it is old enough to expect it."""
 
@@ -76,6 +98,12 @@ class Signals:
     ready_to_end: bool
     forms_owed: tuple[FormOwed, ...]
     thresholds: Thresholds = field(default=DEFAULT_THRESHOLDS)
+    alliance_gap: AllianceGap | None = None
+    quiet_days: int | None = None  # days without any rating, once that is ``quiet_days`` or more
+
+    def trend_of(self, party: str) -> Trend | None:
+        """The party's alliance trend: the one trend line per party that is put into words."""
+        return self.trends.get(party, {}).get(ALLIANCE)
 
     @property
     def open_ruptures(self) -> tuple[Rupture, ...]:
@@ -93,13 +121,15 @@ class Signals:
 def trend(points: Sequence[tuple[int, float]], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Trend:
     """Slope of (session_number, value) over the last ``trend_sessions`` points.
 
-    x is the session number, so a session the party skipped widens the step
-    rather than being ignored. Fewer than two points give slope 0 and the label
-    NOT_ENOUGH_DATA: calling one rating "stable" would claim more than we know.
-    A slope of exactly +/-trend_slope is "stable" (the rule says "more than").
+    x is the session number, so a session the party skipped widens the step rather
+    than being ignored. Fewer than ``trend_min_points`` points give NOT_ENOUGH_DATA.
+    A direction is named only when the slope is more than ``trend_slope`` per session
+    *and* beyond the person's own scatter around the line: more than the two-sided 95%
+    Student t value (n - 2 degrees of freedom) times the slope's standard error. Two
+    points, or a zig-zag, never make a trend (docs/clinical.md).
     """
     recent = sorted(points)[-thresholds.trend_sessions :]
-    if len(recent) < 2:
+    if len(recent) < thresholds.trend_min_points:
         return Trend(0.0, NOT_ENOUGH_DATA, len(recent))
     mean_x = math.fsum(x for x, _ in recent) / len(recent)
     mean_y = math.fsum(y for _, y in recent) / len(recent)
@@ -107,9 +137,12 @@ def trend(points: Sequence[tuple[int, float]], thresholds: Thresholds = DEFAULT_
     if spread == 0:  # every point in one session: no direction to speak of
         return Trend(0.0, NOT_ENOUGH_DATA, len(recent))
     slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in recent) / spread
-    if slope > thresholds.trend_slope + _EPS:
+    residual = math.fsum((y - mean_y - slope * (x - mean_x)) ** 2 for x, y in recent)
+    standard_error = math.sqrt(residual / (len(recent) - 2) / spread)
+    beyond_noise = abs(slope) > _T_975.get(len(recent) - 2, 1.96) * standard_error + _EPS
+    if slope > thresholds.trend_slope + _EPS and beyond_noise:
         label = "improving"
-    elif slope < -thresholds.trend_slope - _EPS:
+    elif slope < -thresholds.trend_slope - _EPS and beyond_noise:
         label = "declining"
     else:
         label = "stable"
@@ -165,13 +198,29 @@ def largest_gap(ratings: Iterable[RatingData]) -> Gap | None:
 def ready_to_discuss_ending(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> bool:
     """Both rated termination_readiness >= 7 in each of the last 2 sessions both rated.
 
-    Sessions only one party rated are skipped, not counted as "not ready": the
-    rule is about agreement, which needs both answers.
+    Never before session ``ready_min_sessions`` (default 8): early readiness is the
+    hope of a good start, not a sign to talk about ending. Sessions only one party
+    rated are skipped, not counted as "not ready": the rule is about agreement.
     """
     pairs = both_rated(ratings)[-thresholds.ready_sessions :]
-    if len(pairs) < thresholds.ready_sessions:
+    if len(pairs) < thresholds.ready_sessions or pairs[-1][0].session_number < thresholds.ready_min_sessions:
         return False
     return all((r.scores.get("termination_readiness") or 0) >= thresholds.ready_score for pair in pairs for r in pair)
+
+
+def alliance_gap(ratings: Iterable[RatingData]) -> AllianceGap | None:
+    """Therapist minus patient alliance index in the latest session both rated, or None."""
+    for patient, therapist in reversed(both_rated(ratings)):
+        p, th = index_of(patient), index_of(therapist)
+        if p is not None and th is not None:
+            return AllianceGap(patient.session_number, th - p)
+    return None
+
+
+def days_without_ratings(sessions: Iterable[SessionStatus], today: datetime.date) -> int | None:
+    """Days since the latest session anyone rated (None when nobody has rated yet)."""
+    rated = [s.session_date for s in sessions if s.rated_by]
+    return (today - max(rated)).days if rated else None
 
 
 def find_forms_owed(
@@ -205,26 +254,36 @@ def analyse(
         ready_to_end=ready_to_discuss_ending(ratings, thresholds),
         forms_owed=find_forms_owed(sessions, today, thresholds),
         thresholds=thresholds,
+        alliance_gap=alliance_gap(ratings),
+        quiet_days=_quiet(sessions, today, thresholds),
     )
 
 
-def needs_attention_score(signals: Signals) -> tuple[int, ...]:
+def _quiet(sessions: Sequence[SessionStatus], today: datetime.date, thresholds: Thresholds) -> int | None:
+    """Days without ratings when they reach ``quiet_days`` (a partnership gone quiet), else None."""
+    days = days_without_ratings(sessions, today)
+    return days if days is not None and days >= thresholds.quiet_days else None
+
+
+def needs_attention_score(signals: Signals, client: str = Role.PATIENT) -> tuple[int, ...]:
     """Sort key for a caseload: ``sorted(..., key=...)`` puts most in need first.
 
-    Order of concern: open ruptures (strong ones first among equals), declining
-    alliance trends, declining factor trends, forms owed, notable gaps in the
-    latest session both rated, then ready to discuss ending. Counts are negated
-    so that more of a concern sorts earlier.
+    Attention follows the client: their ratings predict dropout, so the client's open
+    ruptures and declining trend come before the therapist's. Then forms owed, a
+    partnership gone quiet, a blind-spot gap, and readiness to discuss ending. Counts
+    are negated so that more of a concern sorts earlier.
     """
     open_ = signals.open_ruptures
-    declining = [key for per in signals.trends.values() for key, tr in per.items() if tr.label == "declining"]
+    declining = {party for party in signals.trends if (tr := signals.trend_of(party)) and tr.label == "declining"}
+    gap = signals.alliance_gap
     return (
-        -len(open_),
-        -sum(r.strong for r in open_),
-        -declining.count(ALLIANCE),
-        -(len(declining) - declining.count(ALLIANCE)),
+        -sum(r.party == client for r in open_),
+        -int(client in declining),
+        -sum(r.party != client for r in open_),
+        -len(declining - {client}),
         -len(signals.forms_owed),
-        -len(signals.latest_gaps),
+        -int(signals.quiet_days is not None),
+        -int(gap is not None and gap.blind_spot(signals.thresholds)),
         -int(signals.ready_to_end),
     )
 
@@ -232,6 +291,9 @@ def needs_attention_score(signals: Signals) -> tuple[int, ...]:
 # Callers import the series types and the rupture rule from here, beside the signals.
 __all__ = [
     "ALLIANCE",
+    "AllianceGap",
+    "alliance_gap",
+    "days_without_ratings",
     "DEFAULT_THRESHOLDS",
     "NOT_ENOUGH_DATA",
     "FormOwed",

@@ -15,27 +15,33 @@ from typing import Any
 class Thresholds:
     """Signal thresholds; defaults per docs/clinical.md, each overridable from config."""
 
-    rupture_fixed_drop: float = 1.5
-    rupture_min_sd_drop: float = 1.0
-    rupture_min_ratings_for_sd: int = 5
-    rupture_baseline_sessions: int = 3
-    rupture_strong_sd: float = 2.0
-    factor_drop: int = 3
+    rupture_min_baseline: int = 3
+    rupture_baseline_sessions: int = 5
+    rupture_spread_sessions: int = 8
+    rupture_z: float = 2.58
+    rupture_floor: float = 1.2
+    ceiling_level: float = 9.0
+    ceiling_drop: float = 1.0
     rupture_repair_low: int = 4
+    rupture_repair_below: int = 3
     repair_within: float = 0.5
     gap: int = 3
+    trend_min_points: int = 4
     trend_sessions: int = 6
     trend_slope: float = 0.25
     ready_score: int = 7
     ready_sessions: int = 2
+    ready_min_sessions: int = 8
     form_owed_days: int = 1
+    quiet_days: int = 28
 
     def __post_init__(self) -> None:
         """Reject settings that would make a rule meaningless rather than fail later."""
-        # An SD needs two changes, hence three ratings; a slope needs two points.
+        # An SD needs two ratings; a slope and its noise need three points.
         least = {
-            "rupture_min_ratings_for_sd": 3,
-            "trend_sessions": 2,
+            "rupture_min_baseline": 2,
+            "trend_min_points": 3,
+            "trend_sessions": 3,
             "rupture_baseline_sessions": 1,
             "ready_sessions": 1,
         }

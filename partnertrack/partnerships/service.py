@@ -11,6 +11,7 @@ from partnertrack.core.clock import as_utc, utcnow
 from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership, User
+from partnertrack.partnerships.endings import check_can_end
 
 INVITE_PURPOSE = "invite"  # what an invite token is derived for (core/tokens.derived_token)
 
@@ -109,3 +110,16 @@ def join(invite: Invite, patient: User) -> Partnership:
     if partnership.status == "invited":
         partnership.status = "active"
     return partnership
+
+
+def end_without_agreement(partnership: Partnership, role: str, reason: str | None) -> None:
+    """End ``partnership`` now, by ``role``, for ``reason`` (partnerships/endings.py); flushes.
+
+    Open talk-soon requests end with it: nothing is left asking for attention.
+    """
+    check_can_end(partnership.status, reason)
+    partnership.status = "ended"
+    partnership.end_reason = reason
+    partnership.ended_by = role
+    partnership.talk_soon_at = None
+    db.session.flush()

@@ -7,12 +7,18 @@ Inventory are copyrighted and their licences forbid copies and modified versions
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from partnertrack.core.roles import Role
 
 SCORE_MIN = 0
 SCORE_MAX = 10
+# The statements were reworded (version 2) so that each asks one thing and both roles rate the
+# same act (docs/clinical.md, "The statements"). Ratings keep their values; a session dated on or
+# after ITEMS_CHANGED_ON was rated with version 2, and charts mark the first such session.
+ITEMS_VERSION = 2
+ITEMS_CHANGED_ON = datetime.date(2026, 12, 2)
 
 
 @dataclass(frozen=True)
@@ -41,44 +47,44 @@ FACTORS: tuple[Factor, ...] = (
         key="mutuality",
         name="Mutuality",
         meaning="Equal partners with different roles; neither director nor passive recipient.",
-        patient_statement="Today my therapist and I worked as equals, each bringing our own part.",
-        therapist_statement="Today my client and I worked as equals, each bringing our own part.",
+        patient_statement="My therapist heard and respected me as an equal.",
+        therapist_statement="I heard and respected my client as an equal.",
     ),
     Factor(
         key="collaboration",
         name="Collaboration",
         meaning="Goals set together and changed as therapy evolves.",
-        patient_statement="We decided together what to work on and how.",
-        therapist_statement="My client and I decided together what to work on and how.",
+        patient_statement="My therapist and I decided together what to work on.",
+        therapist_statement="My client and I decided together what to work on.",
     ),
     Factor(
         key="responsiveness",
         name="Responsiveness",
         meaning="The patient is met as a unique person; therapy is not formulaic.",
         patient_statement="My therapist fitted the session to me, not to a routine.",
-        therapist_statement="I fitted the session to this client, not to a routine.",
+        therapist_statement="I fitted the session to my client, not to a routine.",
     ),
     Factor(
         key="feedback",
         name="Feedback",
         meaning="Both parties say how therapy and the relationship are going, and use it.",
-        patient_statement="I could say how therapy is going for me, and it was taken up.",
-        therapist_statement="I asked how therapy is going, and used what my client said.",
+        patient_statement="My therapist used what I said about how therapy is going.",
+        therapist_statement="I used what my client said about how therapy is going.",
     ),
     Factor(
         key="rupture_repair",
         name="Rupture repair",
         meaning="When the relationship runs into trouble, both acknowledge it and try to fix it.",
-        patient_statement="When something felt off between us, we talked about it and set it right.",
-        therapist_statement="When something felt off between us, I raised it and we set it right.",
+        patient_statement="What felt off between my therapist and me feels settled now.",
+        therapist_statement="What felt off between my client and me feels settled now.",
         allows_not_applicable=True,
     ),
     Factor(
         key="termination_readiness",
         name="Termination readiness",
         meaning="Ending is decided by open discussion and mutual agreement.",
-        patient_statement="I feel we could talk openly about when and how to end therapy.",
-        therapist_statement="My client and I could talk openly about when and how to end therapy.",
+        patient_statement="I could talk openly with my therapist about ending therapy.",
+        therapist_statement="I could talk openly with my client about ending therapy.",
         in_alliance_index=False,
     ),
 )
@@ -109,3 +115,21 @@ def alliance_index(scores: dict[str, int | None]) -> float | None:
     if not rated:
         return None
     return sum(rated) / len(rated)
+
+
+def items_version_on(session_date: datetime.date) -> int:
+    """The version of the statements a session of ``session_date`` was rated with."""
+    return ITEMS_VERSION if session_date >= ITEMS_CHANGED_ON else ITEMS_VERSION - 1
+
+
+def first_session_reworded(sessions: list[tuple[int, datetime.date]]) -> int | None:
+    """The number of the first (number, date) session rated with the new statements.
+
+    None when every session is older (nothing to mark) or every one is newer (nothing
+    was rated with the old wording, so no change to mark either).
+    """
+    ordered = sorted(sessions)
+    newer = [n for n, day in ordered if items_version_on(day) == ITEMS_VERSION]
+    if not newer or len(newer) == len(ordered):
+        return None
+    return newer[0]

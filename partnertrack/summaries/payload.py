@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from partnertrack.core.roles import other_role
+from partnertrack.core.roles import Role, other_role
 from partnertrack.insights.signals import ALLIANCE, NOT_ENOUGH_DATA, Signals, needs_attention_score
 from partnertrack.ratings.reveal import SessionView
 
@@ -28,7 +28,10 @@ class Summary:
     sessions: int
     last_date: date | None
     open_ruptures: int
-    alliance_trend: str | None  # the viewer's own alliance trend, None while there is not enough data
+    # The client's alliance trend as the viewer may see it (it predicts dropout), and the
+    # therapist's beside it; None while there is not enough data.
+    alliance_trend: str | None
+    therapist_trend: str | None
     sentences: tuple[str, ...]
     owed_by_me: tuple[int, ...]
     owed_by_partner: tuple[int, ...]
@@ -50,6 +53,7 @@ class Summary:
             last_date=date.fromisoformat(data["last_date"]) if data["last_date"] else None,
             open_ruptures=data["open_ruptures"],
             alliance_trend=data["alliance_trend"],
+            therapist_trend=data.get("therapist_trend"),
             sentences=tuple(data["sentences"]),
             owed_by_me=tuple(data["owed_by_me"]),
             owed_by_partner=tuple(data["owed_by_partner"]),
@@ -60,12 +64,12 @@ class Summary:
 
 def summarise(timeline: Sequence[SessionView], signals: Signals, sentences: Sequence[str], role: str) -> Summary:
     """The summary of a partnership whose timeline (as ``role`` sees it) and signals are given."""
-    trend = signals.trends.get(role, {}).get(ALLIANCE)
     return Summary(
         sessions=len(timeline),
         last_date=timeline[-1].date if timeline else None,
         open_ruptures=len(signals.open_ruptures),
-        alliance_trend=trend.label if trend is not None and trend.label != NOT_ENOUGH_DATA else None,
+        alliance_trend=_trend_label(signals, Role.PATIENT),
+        therapist_trend=_trend_label(signals, Role.THERAPIST),
         sentences=tuple(sentences),
         owed_by_me=tuple(f.session_number for f in signals.forms_owed if f.party == role),
         owed_by_partner=tuple(f.session_number for f in signals.forms_owed if f.party == other_role(role)),
@@ -74,3 +78,9 @@ def summarise(timeline: Sequence[SessionView], signals: Signals, sentences: Sequ
             (v.number, v.own.alliance_index) for v in timeline if v.own and v.own.alliance_index is not None
         ),
     )
+
+
+def _trend_label(signals: Signals, party: str) -> str | None:
+    """``party``'s alliance trend in words, None while there is not enough data."""
+    trend = signals.trends.get(party, {}).get(ALLIANCE)
+    return trend.label if trend is not None and trend.label != NOT_ENOUGH_DATA else None

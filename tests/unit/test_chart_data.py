@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from partnertrack.insights.chart_data import (
@@ -17,7 +19,7 @@ from partnertrack.insights.chart_data import (
     readiness,
 )
 from partnertrack.insights.signals import RatingData, find_ruptures
-from partnertrack.ratings.factors import FACTORS, NOT_APPLICABLE_LABEL
+from partnertrack.ratings.factors import FACTORS, INDEX_KEYS, ITEMS_CHANGED_ON, NOT_APPLICABLE_LABEL
 from tests.factories import rate
 
 
@@ -139,7 +141,7 @@ def test_readiness_series_and_ready_line(ratings):
     assert data.summary == (
         "Latest readiness: your client rated 3 in session 4, you rated 3 in session 4; the ready line is at 7."
     )
-    ready = [rate(n, role, termination_readiness=8) for n in (1, 2) for role in ("patient", "therapist")]
+    ready = [rate(n, role, termination_readiness=8) for n in (8, 9) for role in ("patient", "therapist")]
     assert readiness(ready).summary.endswith(
         "the ready line is at 7, reached by both in each of the last 2 sessions both rated."
     )
@@ -186,3 +188,17 @@ def test_caseload_lines_and_summary():
         "2 clients with ratings; latest alliance index in your ratings lowest for Sam (5.2), highest for Alex (7.5)."
     )
     assert caseload([]).empty and caseload([CaseloadLine("New", [])]).empty
+
+
+def test_the_alliance_chart_marks_the_session_where_the_statements_were_reworded():
+    # sessions weekly up to the change date and beyond: the first on or after it is marked
+    start = ITEMS_CHANGED_ON - datetime.timedelta(days=14)
+    ratings = [
+        RatingData(n, start + datetime.timedelta(days=7 * (n - 1)), "patient", dict.fromkeys(INDEX_KEYS, 7))
+        for n in (1, 2, 3, 4)
+    ]
+    data = alliance(ratings, ())
+    assert (data.vline, data.vline_label) == (2.5, "Statements reworded")
+    assert "the statements were reworded from session 3" in data.summary
+    assert [row[-1] for row in data.rows][2] == "first rated with the reworded statements"
+    assert alliance(ratings[:2], ()).vline is None

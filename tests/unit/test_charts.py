@@ -88,7 +88,7 @@ def test_alliance_marks_and_dashed_therapist_line():
     svg = render(CHARTS["alliance"]).decode()
     assert "stroke-dasharray" in svg  # the therapist's line differs by style, not colour only
     texts = _texts(svg.encode())
-    assert "Possible rupture" in texts and "Repaired" in texts and "strong rupture" in texts
+    assert "Possible rupture" in texts and "Repaired" in texts and "strong rupture" not in texts
 
 
 def test_large_gap_map_skips_cell_numbers():

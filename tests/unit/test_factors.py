@@ -1,5 +1,7 @@
 """The six factors are defined once, completely, and in our own words."""
 
+import datetime
+
 import pytest
 
 from partnertrack.core.roles import ROLES
@@ -8,7 +10,10 @@ from partnertrack.ratings.factors import (
     FACTOR_KEYS,
     FACTORS,
     INDEX_KEYS,
+    ITEMS_CHANGED_ON,
     alliance_index,
+    first_session_reworded,
+    items_version_on,
 )
 
 
@@ -95,3 +100,43 @@ def test_alliance_index_leaves_out_nothing_felt_off():
 
 def test_alliance_index_of_nothing_is_none():
     assert alliance_index(dict.fromkeys(FACTOR_KEYS)) is None
+
+
+# --- the reworded statements (version 2) ----------------------------------------------
+
+SAME_ACT = {
+    "mutuality": "heard and respected",
+    "collaboration": "decided together what to work on",
+    "responsiveness": "fitted the session to",
+    "feedback": "said about how therapy is going",
+    "rupture_repair": "feels settled now",
+    "termination_readiness": "talk openly",
+}
+
+
+@pytest.mark.parametrize("factor", FACTORS, ids=lambda f: f.key)
+def test_both_roles_rate_the_same_act_so_a_gap_means_something(factor):
+    for role in ROLES:
+        assert SAME_ACT[factor.key] in factor.statement_for(role)
+
+
+@pytest.mark.parametrize("factor", FACTORS, ids=lambda f: f.key)
+def test_each_statement_asks_one_thing(factor):
+    # the old double-barrelled items: "talked about it and set it right", "what ... and how"
+    for role in ROLES:
+        text = factor.statement_for(role)
+        assert ", and" not in text and " and how" not in text and " and set" not in text
+        assert text.count(".") == 1
+
+
+def test_mutuality_asks_whether_the_patient_felt_heard_and_respected_as_an_equal():
+    assert BY_KEY["mutuality"].patient_statement == "My therapist heard and respected me as an equal."
+
+
+def test_sessions_from_the_change_date_use_the_new_statements():
+    before = ITEMS_CHANGED_ON - datetime.timedelta(days=1)
+    assert (items_version_on(before), items_version_on(ITEMS_CHANGED_ON)) == (1, 2)
+    sessions = [(1, before - datetime.timedelta(days=7)), (2, before), (3, ITEMS_CHANGED_ON)]
+    assert first_session_reworded(sessions) == 3
+    assert first_session_reworded(sessions[:2]) is None  # all old: nothing to mark
+    assert first_session_reworded(sessions[2:]) is None  # all new: no change to mark

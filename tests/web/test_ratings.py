@@ -50,7 +50,7 @@ def test_form_shows_factors_and_role_statements(client, world, auth):
 
 def test_therapist_sees_therapist_statements(client, world, auth):
     auth.login("tara@example.org")
-    assert "I fitted the session to this client" in client.get(f"/partnerships/{world.partnership}/rate").text
+    assert "I fitted the session to my client" in client.get(f"/partnerships/{world.partnership}/rate").text
 
 
 def test_rating_is_stored(app, client, world, auth):

@@ -1,7 +1,7 @@
 """Clinics: members and their roles, invites, supervision consents, transfers.
 
 Revision ID: 0007_clinic
-Revises: 0005c_submission_keys
+Revises: 0006_signals
 Create Date: 2026-12-02
 
 New tables only: nothing existing changes. A therapist in solo practice has no row here.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_clinic"
-down_revision = "0005c_submission_keys"
+down_revision = "0006_signals"
 branch_labels = None
 depends_on = None
 

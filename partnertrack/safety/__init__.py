@@ -1,0 +1,1 @@
+"""The safety path: crisis information, "I need to talk to my therapist soon", the clinic contact."""
