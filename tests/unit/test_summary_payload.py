@@ -40,5 +40,5 @@ def test_json_round_trip_keeps_every_field():
 
 
 def test_an_empty_partnership():
-    summary = Summary(0, None, 0, None, (), (), (), (0,) * 7, ())
+    summary = Summary(0, None, 0, None, None, (), (), (), (0,) * 7, ())
     assert Summary.from_json(summary.to_json()) == summary
