@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import joinedload
 
 from partnertrack.core.roles import other_role
+from partnertrack.dashboard import glance
 from partnertrack.extensions import db
 from partnertrack.insights.chart_model import CaseloadLine
 from partnertrack.insights.service import sentences, signals_of
-from partnertrack.insights.signals import ALLIANCE, Signals, needs_attention_score
+from partnertrack.insights.signals import ALLIANCE, Signals
 from partnertrack.models import Partnership, User
 from partnertrack.ratings.records import load_records, timeline_of
 from partnertrack.ratings.reveal import SessionView
@@ -29,6 +30,43 @@ class DashboardRow:
     sentences: list[str]
     # Concerns the patient raised that are still open: shown to the therapist at once, never blind.
     concerns: tuple = ()
+
+    @property
+    def name(self) -> str:
+        """The client's name as the therapist typed it."""
+        return self.partnership.patient_name
+
+    @property
+    def status(self) -> str:
+        """The partnership's state: invited, active, ending or ended."""
+        return self.partnership.status
+
+    @property
+    def last_number(self) -> int:
+        """The latest session's number; 0 before the first."""
+        return self.timeline[-1].number if self.timeline else 0
+
+    @property
+    def last_date(self):
+        """The latest session's date, or None."""
+        return self.timeline[-1].date if self.timeline else None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why this row needs the therapist now (dashboard/glance.py)."""
+        return glance.reasons(self)
+
+    @property
+    def newest(self) -> str:
+        """The newest signal of the last few sessions, or ""."""
+        return glance.newest_signal(self)
+
+    @property
+    def spark(self) -> glance.Spark:
+        """The client's recent alliance index as an inline line and in words."""
+        points = [(v.number, r.alliance_index) for v in self.timeline for r in v.visible if r.rater == "patient"]
+        trend = self.signals.trends.get("patient", {}).get(ALLIANCE)
+        return glance.spark([(n, y) for n, y in points if y is not None], trend.label if trend else None)
 
     @property
     def last(self) -> SessionView | None:
@@ -77,7 +115,7 @@ def rows_for(user: User) -> list[DashboardRow]:
         timeline = timeline_of(records[p.id], role)
         signals = signals_of(timeline, scope=(p.id, role))
         rows.append(DashboardRow(p, role, timeline, signals, sentences(signals, role), tuple(concerns.get(p.id, ()))))
-    rows.sort(key=lambda r: (r.partnership.status == "ended", -len(r.concerns), needs_attention_score(r.signals)))
+    rows.sort(key=glance.attention_key)
     return rows
 
 

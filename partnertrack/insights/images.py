@@ -25,6 +25,7 @@ from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.service import PARTNERSHIP_CHARTS
 
 FORMATS = ("svg", "png")
+SIZES = ("wide", "phone")  # insights/charts.py draws both; a page asks for "phone" below 40rem
 CHART_NAMES = (*PARTNERSHIP_CHARTS, "caseload")
 
 
@@ -35,13 +36,18 @@ class ChartScope:
     partnership_id: int | None
     viewer_id: int
 
-    def key(self, name: str, fmt: str) -> str:
-        """The cache key of chart ``name`` in ``fmt``: one entry per chart, holding its latest version."""
+    def key(self, name: str, fmt: str, size: str = "wide") -> str:
+        """The cache key of chart ``name`` in ``fmt`` and ``size``: one entry each, holding its latest version."""
         where = "caseload" if self.partnership_id is None else f"p{self.partnership_id}"
-        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}"
+        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}" + ("" if size == "wide" else f".{size}")
 
 
-def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
+def chosen_size() -> str:
+    """The size the page asked for (``?size=phone``); anything else is the wide one."""
+    return "phone" if request.args.get("size") == "phone" else "wide"
+
+
+def image_response(data: ChartData, fmt: str, scope: ChartScope, size: str = "wide") -> Response:
     """The chart as an image response, rendered once per version of what ``scope``'s viewer sees.
 
     The ETag is keyed with the app's secret and the scope, so equal images in two
@@ -54,8 +60,8 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
 
     if fmt not in FORMATS:
         abort(404)
-    key = scope.key(data.name, fmt)
-    version = etag(data, fmt).strip('"')
+    key = scope.key(data.name, fmt, size)
+    version = etag(data, fmt, size).strip('"')
     tag = _scoped_tag(key, version)
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
     if request.if_none_match.contains(tag):
@@ -64,7 +70,7 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         body = stored[1]
     else:
-        body = render(data, fmt)
+        body = render(data, fmt, size)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
 
@@ -84,11 +90,12 @@ def purge(partnership_ids: Iterable[int | None], viewer_ids: Iterable[int]) -> N
     """
     viewers = list(viewer_ids)
     keys = [
-        ChartScope(partnership_id, viewer).key(name, fmt)
+        ChartScope(partnership_id, viewer).key(name, fmt, size)
         for partnership_id in partnership_ids
         for viewer in viewers
         for name in CHART_NAMES
         for fmt in FORMATS
+        for size in SIZES
     ]
     if keys:
         cache.delete_many(*keys)

@@ -23,7 +23,7 @@ from partnertrack.models import Partnership
 from partnertrack.ratings.reveal import SessionView
 
 PARTNERSHIP_CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
-CHART_TITLE_MAX = 40  # a legend entry, not the whole goal; the table beside it has the full text
+CHART_TITLE_MAX = 90  # a legend entry wraps (insights/charts.py); only a very long goal is cut
 
 
 def rating_data(timeline: Sequence[SessionView]) -> list[RatingData]:

@@ -70,9 +70,20 @@ def new():
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
 
+# The page shows one chart at a time (a tab each, plain links: no script needed); "all" for print.
+CHART_TABS = {
+    "alliance": "Alliance",
+    "factors": "Six factors",
+    "gaps": "Gaps",
+    "readiness": "Readiness to end",
+    "goals": "Goals",
+    "all": "All charts",
+}
+
+
 @member_bp.get("/")
 def show():
-    """Every session, both ratings side by side once revealed, and a trend table."""
+    """What matters now first, then one chart, the earlier sessions one line each, and a trend table."""
     partnership, role = g.partnership, g.role
     record_view_once(partnership.id)
     timeline = timeline_for(partnership, role)
@@ -80,7 +91,10 @@ def show():
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
     signals = insights.signals_of(timeline, scope=(partnership.id, role))
-    charts = [insights.chart(name, partnership, role, timeline) for name in insights.PARTNERSHIP_CHARTS]
+    chosen = request.args.get("chart")
+    chosen = chosen if chosen in CHART_TABS else next(iter(CHART_TABS))
+    names = insights.PARTNERSHIP_CHARTS if chosen == "all" else (chosen,)
+    charts = [insights.chart(name, partnership, role, timeline) for name in names]
     return render_template(
         "partnerships/show.html",
         partnership=partnership,
@@ -91,6 +105,9 @@ def show():
         trend=trend_table(timeline),
         form=EmptyForm(),
         charts=charts,
+        chart_tabs=CHART_TABS,
+        chosen_chart=chosen,
+        has_ratings=any(v.visible for v in timeline),
         sentences=insights.sentences(signals, role),
         waiting=waiting_for(timeline, role),
         split_count=len(split_pairs(timeline)) if role == Role.THERAPIST else 0,
