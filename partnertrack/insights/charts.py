@@ -29,9 +29,10 @@ from partnertrack.insights.chart_style import (
 RENDER_VERSION = "3"  # bump when drawing changes so cached images are not reused
 FIGSIZE = (8.0, 4.5)  # inches: the wide rendering, for a desktop and for the PDF
 # The phone rendering: 4 in (384 CSS px) is shown about 330 px wide on a 390 px screen, so
-# 11 pt text lands at 11 x 96/72 x 330/384 = 12.6 CSS px, above the 12 px a phone needs.
+# 12 pt text lands at 12 x 96/72 x 330/384 = 13.7 CSS px (less where a legend widens the cropped
+# image), above the 12 px a phone needs; tests/browser/test_glance.py measures it.
 PHONE_FIGSIZE = (4.0, 4.0)
-PHONE_MIN_PT = 11.0
+PHONE_MIN_PT = 12.0
 SIZES = ("wide", "phone")
 PNG_DPI = 150  # 1200 x 675 px: sharp on high-density phone screens
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
@@ -223,16 +224,16 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
 
 
 def _legend(ax: Any, ncols: int) -> None:
-    """The legend: one row between the title and the plot, or below the plot in two columns on the phone.
+    """The legend: one row above the plot, or one column below it on the phone.
 
-    Two columns of at most about 24 characters fit the phone's 4 in; the crop at saving
-    keeps the whole legend in the image however many rows it takes.
+    A wider legend would widen the cropped phone image and so shrink all its text; the
+    crop at saving keeps the whole legend in the image however many rows it takes.
     """
     phone = ax.figure.phone
     ax.legend(
         loc="upper left" if phone else "lower left",
         bbox_to_anchor=(-0.15, -0.2) if phone else (0.0, 1.01),
-        ncols=min(ncols, 2) if phone else ncols,
+        ncols=1 if phone else ncols,
         frameon=False,
         fontsize=_pt(ax.figure, 9),
         borderaxespad=0.2,
@@ -295,8 +296,8 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
         np.array([[np.nan if v is None else v for v in row] for row in matrix.values], dtype=float)
     )
     phone = fig.phone
-    ax = fig.add_axes((0.3, 0.22, 0.52, 0.74) if phone else (0.17, 0.2, 0.69, 0.72))
-    cax = fig.add_axes((0.86, 0.22, 0.04, 0.74) if phone else (0.88, 0.2, 0.025, 0.72))
+    ax = fig.add_axes((0.28, 0.22, 0.47, 0.74) if phone else (0.17, 0.2, 0.69, 0.72))
+    cax = fig.add_axes((0.78, 0.22, 0.04, 0.74) if phone else (0.88, 0.2, 0.025, 0.72))
     # Mid grey for "not both rated": PuOr's own centre (no gap) is near white.
     cmap = _colormap("PuOr").with_extremes(bad="#b0b0b0")
     image = ax.imshow(values, cmap=cmap, vmin=-10, vmax=10, aspect="auto", interpolation="nearest")
