@@ -143,8 +143,10 @@ def register_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals shared by every template."""
     from partnertrack.core.filters import register
+    from partnertrack.notifications.local_time import register as register_local_time
 
     register(app)
+    register_local_time(app)
 
 
 def register_mail(app: Flask) -> None:

@@ -7,6 +7,7 @@ docs/clinical.md ("The caseload table") says which signals lead a row and why ol
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -149,12 +150,17 @@ def _shown(row: GlanceRow, show: str) -> bool:
 
 def attention_key(row: GlanceRow) -> tuple:
     """Most in need first: open concerns, then the signals' own order (insights/signals.py)."""
-    return (row.status == "ended", -len(row.concerns), needs_attention_score(row.signals), row.name.casefold())
+    return (row.status == "ended", -len(row.concerns), needs_attention_score(row.signals), name_key(row.name))
+
+
+def name_key(name: str) -> tuple:
+    """Names in the order people expect: "Client 2" before "Client 10", case ignored."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name.casefold()))
 
 
 SORT_KEYS: dict[str, Callable[[Any], Any]] = {
     "attention": attention_key,
-    "name": lambda r: (r.name.casefold(), r.status == "ended"),
-    "last": lambda r: (r.last_date is None, -(r.last_date.toordinal() if r.last_date else 0), r.name.casefold()),
-    "owed": lambda r: (-len(r.signals.forms_owed), r.name.casefold()),
+    "name": lambda r: name_key(r.name),
+    "last": lambda r: (r.last_date is None, -(r.last_date.toordinal() if r.last_date else 0), name_key(r.name)),
+    "owed": lambda r: (-len(r.signals.forms_owed), name_key(r.name)),
 }
