@@ -192,8 +192,10 @@ def rate_session(page: Page, rating: Rating) -> None:
 
 
 def session_card(page: Page, number: int) -> Locator:
-    """The card of session ``number`` on the partnership page."""
-    return page.locator(f"article#session-{number}")
+    """The card of session ``number`` on the partnership page, opened if it is an earlier one-line session."""
+    card = page.locator(f"article#session-{number}")
+    card.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    return card
 
 
 def side_by_side(page: Page, number: int) -> dict[str, dict[str, str]]:
