@@ -118,7 +118,9 @@ def spark(points: Sequence[tuple[int, float]], trend_label: str | None) -> Spark
     if len(shown) < 2:
         return Spark("", words + ".", latest)
     step = (SPARK_WIDTH - 4) / (len(shown) - 1)
-    coords = " ".join(f"{2 + i * step:.1f},{2 + (10 - y) * (SPARK_HEIGHT - 4) / 10:.1f}" for i, (_, y) in enumerate(shown))
+    coords = " ".join(
+        f"{2 + i * step:.1f},{2 + (10 - y) * (SPARK_HEIGHT - 4) / 10:.1f}" for i, (_, y) in enumerate(shown)
+    )
     return Spark(coords, words + ".", latest)
 
 

@@ -151,7 +151,14 @@ def _draw_factors(fig: Any, data: ChartData) -> None:
     axes = fig.subplots(
         rows,
         cols,
-        gridspec_kw={"left": 0.12 if fig.phone else 0.07, "right": 0.98, "top": top, "bottom": 0.08, "hspace": 0.45, "wspace": 0.15},
+        gridspec_kw={
+            "left": 0.12 if fig.phone else 0.07,
+            "right": 0.98,
+            "top": top,
+            "bottom": 0.08,
+            "hspace": 0.45,
+            "wspace": 0.15,
+        },
     )
     sessions = [x for s in data.series for x, _ in s.points]
     x_range = (min(sessions) - 0.5, max(sessions) + 0.5)
@@ -165,7 +172,9 @@ def _draw_factors(fig: Any, data: ChartData) -> None:
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if not handles:  # the first panel may be empty when only later ones have scores
         handles, labels = _first_legend(axes.flat)
-    fig.legend(handles, labels, loc="upper center", ncols=2, frameon=False, bbox_to_anchor=(0.5, 1.0), fontsize=_pt(fig, 10))
+    fig.legend(
+        handles, labels, loc="upper center", ncols=2, frameon=False, bbox_to_anchor=(0.5, 1.0), fontsize=_pt(fig, 10)
+    )
 
 
 def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_column: bool) -> None:
@@ -182,7 +191,9 @@ def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_co
     for level in (0, 5, 10):
         ax.axhline(level, color="#dddddd", linewidth=0.6, zorder=0)
     ax.yaxis.set_major_locator(FixedLocator([0, 5, 10]) if left_column else NullLocator())
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4 if ax.figure.phone else 5, integer=True) if bottom_row else NullLocator())
+    ax.xaxis.set_major_locator(
+        MaxNLocator(nbins=4 if ax.figure.phone else 5, integer=True) if bottom_row else NullLocator()
+    )
     ax.spines[["top", "right"]].set_visible(False)
     size = _pt(ax.figure, 10)
     ax.tick_params(labelsize=size)
@@ -304,7 +315,9 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
     colorbar = fig.colorbar(image, cax=cax, ticks=[-10, -5, 0, 5, 10])
     colorbar.set_label("Therapist − patient", fontsize=_pt(fig, 9))
     colorbar.ax.tick_params(labelsize=_pt(fig, 9))
-    note = "Grey: not rated by both,\nor “nothing felt off”" if phone else "Grey: not rated by both, or “nothing felt off”"
+    note = (
+        "Grey: not rated by both,\nor “nothing felt off”" if phone else "Grey: not rated by both, or “nothing felt off”"
+    )
     fig.text(0.02, 0.01, note, fontsize=_pt(fig, 8), color=INK)
     # Wrapped so the longest name, "Termination readiness", fits a phone-width margin.
     ax.set_yticks(range(len(matrix.row_labels)), [r.replace(" ", "\n") for r in matrix.row_labels])

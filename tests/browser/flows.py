@@ -310,6 +310,12 @@ class Chart:
     rows: list[list[str]]
 
 
+def show_chart(page: Page, tab: str) -> None:
+    """Choose the chart ``tab`` ("Goals", "All charts" …) on the partnership page: one chart is shown at a time."""
+    page.get_by_role("navigation", name="Choose a chart").get_by_role("link", name=tab, exact=True).click()
+    expect(page.get_by_role("link", name=tab, exact=True)).to_have_attribute("aria-current", "page")
+
+
 def charts(page: Page) -> dict[str, Chart]:
     """Every chart on the page by title; opens each "Show the data as a table" to read the data."""
     found = {}

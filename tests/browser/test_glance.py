@@ -73,7 +73,11 @@ def test_glance_at_forty_clients_and_sixteen_sessions(browsing, server, caseload
     desk = _page(browsing, server, "desktop", caseload)
     desk.goto("/")
     expect(desk.locator("table.caseload tbody tr")).to_have_count(CLIENTS)
-    figures = {"clients": CLIENTS, "sessions": SESSIONS, "dashboard_first_screen_clients": desk.evaluate(FIRST_SCREEN_JS)}
+    figures = {
+        "clients": CLIENTS,
+        "sessions": SESSIONS,
+        "dashboard_first_screen_clients": desk.evaluate(FIRST_SCREEN_JS),
+    }
     figures["dashboard_desktop"] = _heights(desk)
     browsing.shot(desk, "dashboard-desktop", full_page=False)
     desk.get_by_role("link", name="Client 1", exact=True).click()

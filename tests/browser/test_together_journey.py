@@ -94,6 +94,7 @@ def both_rate_and_chart(browsing, desk: Page, phone: Page, partnership_url: str)
     phone.reload()
     for page in (desk, phone):
         expect(flows.session_card(page, 1)).to_contain_text("Both ratings are shown.")
+        flows.show_chart(page, "Goals")
         goals = flows.charts(page)["Progress on shared goals"]
         assert goals.image_loaded and goals.alt and GOAL_REWORDED in goals.summary, goals
         assert goals.rows == [["1", "4", "6"]], goals.rows  # session, patient's progress, therapist's

@@ -17,8 +17,12 @@ from tests.factories import add_partnership, add_user, flat, rating_form, store_
 def caseload(app, world):
     """Tara has Pat (rated, a concern raised), plus Zoe (no ratings), Ana (ended) and an invited Cy."""
     with app.app_context():
-        zoe = add_partnership(world.therapist, add_user("Zoe", "zoe@example.org", Role.PATIENT), "Zoe", world.started_on)
-        ana = add_partnership(world.therapist, add_user("Ana", "ana@example.org", Role.PATIENT), "Ana", world.started_on)
+        zoe = add_partnership(
+            world.therapist, add_user("Zoe", "zoe@example.org", Role.PATIENT), "Zoe", world.started_on
+        )
+        ana = add_partnership(
+            world.therapist, add_user("Ana", "ana@example.org", Role.PATIENT), "Ana", world.started_on
+        )
         add_partnership(world.therapist, None, "Cy", world.started_on)
     store_ratings(app, ana, [(d, r, flat(7)) for d in weekly_dates(3) for r in ("patient", "therapist")])
     from tests.factories import set_status
@@ -36,7 +40,9 @@ def _names(page: str) -> list[str]:
 def test_filters_search_and_sort_by_query(client, auth, world, caseload):
     auth.login("pat@example.org")
     client.post(f"/partnerships/{world.partnership}/rate", data=rating_form(date.today() - timedelta(days=3)))
-    client.post(f"/partnerships/{world.partnership}/ruptures/new", data={"text": "The homework felt imposed.", "session": ""})
+    client.post(
+        f"/partnerships/{world.partnership}/ruptures/new", data={"text": "The homework felt imposed.", "session": ""}
+    )
     auth.logout()
     auth.login("tara@example.org")
     page = client.get("/").text
