@@ -83,12 +83,14 @@ def test_glance_at_forty_clients_and_sixteen_sessions(browsing, server, caseload
     desk.get_by_role("link", name="Client 1", exact=True).click()
     expect(desk.get_by_role("heading", name="Client 1", exact=True)).to_be_visible()
     figures["partnership_desktop"] = _heights(desk)
+    browsing.shot(desk, "partnership-desktop")
     figures["chart_text_desktop_px"] = smallest_chart_text(desk)
     partnership_url = desk.url
 
     phone = _page(browsing, server, "phone", caseload)
     phone.goto("/")
     figures["dashboard_phone"] = _heights(phone)
+    browsing.shot(phone, "dashboard-phone", full_page=False)
     phone.goto(partnership_url)
     figures["partnership_phone"] = _heights(phone)
     figures["chart_text_phone_px"] = {}
