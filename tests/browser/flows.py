@@ -322,7 +322,8 @@ def charts(page: Page) -> dict[str, Chart]:
     for figure in page.locator("figure.chart").all():
         image = figure.locator("img")
         image.scroll_into_view_if_needed()  # the images load lazily
-        expect(image).to_have_js_property("complete", True)
+        # A worker's first chart imports matplotlib: seconds on a busy machine.
+        expect(image).to_have_js_property("complete", True, timeout=30_000)
         details = figure.locator("details")
         rows: list[list[str]] = []
         if details.count():
