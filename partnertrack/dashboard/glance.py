@@ -145,7 +145,8 @@ def _shown(row: GlanceRow, show: str) -> bool:
     """Whether ``row`` belongs under the filter ``show``."""
     if show == "ended":
         return row.status == "ended"
-    if row.status == "ended":
+    # A partnership the patient closed by deleting their account is news, not an archive entry.
+    if row.status == "ended" and not getattr(row, "closed_by_patient", False):
         return False
     return show == "all" or bool(reasons(row))
 

@@ -42,6 +42,11 @@ class DashboardRow:
         return self.partnership.status
 
     @property
+    def closed_by_patient(self) -> bool:
+        """The patient closed the partnership by deleting their account."""
+        return bool(self.partnership.closed_by_patient)
+
+    @property
     def last_number(self) -> int:
         """The latest session's number; 0 before the first."""
         return self.timeline[-1].number if self.timeline else 0

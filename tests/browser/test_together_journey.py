@@ -117,7 +117,9 @@ def concern_to_repair(browsing, desk: Page, phone: Page, partnership_url: str) -
     flows.change_entry_status(desk, "Discussed", DISCUSSED_NOTE)
     flows.change_entry_status(desk, "Repaired", REPAIRED_NOTE)
     desk.goto("/")
-    expect(desk.locator("td.concerns-cell")).to_have_text("Open concerns: none")  # a repaired concern needs no attention
+    expect(desk.locator("td.concerns-cell")).to_have_text(
+        "Open concerns: none"
+    )  # a repaired concern needs no attention
 
     phone.reload()
     expect(phone.locator(".badge").first).to_have_text("Repaired")
