@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload
 
+from partnertrack.dashboard import glance
 from partnertrack.extensions import db
 from partnertrack.insights.chart_model import CaseloadLine
 from partnertrack.insights.service import sentences, signals_of
@@ -50,6 +51,66 @@ class DashboardRow:
         return self.summary.owed_by_partner
 
     @property
+    def name(self) -> str:
+        """The client's name as the therapist typed it."""
+        return self.partnership.patient_name
+
+    @property
+    def status(self) -> str:
+        """The partnership's state: invited, active, ending or ended."""
+        return self.partnership.status
+
+    @property
+    def closed_by_patient(self) -> bool:
+        """The patient closed the partnership by deleting their account."""
+        return bool(self.partnership.closed_by_patient)
+
+    @property
+    def talk_soon(self) -> bool:
+        """The patient asked to talk to their therapist soon, and it is not answered yet."""
+        return self.partnership.talk_soon_at is not None
+
+    @property
+    def last_number(self) -> int:
+        """The latest session's number; 0 before the first."""
+        return self.summary.last_number
+
+    @property
+    def last_date(self):
+        """The latest session's date, or None."""
+        return self.summary.last_date
+
+    @property
+    def signal_reasons(self) -> tuple[str, ...]:
+        """What the signals say needs the therapist now (dashboard/glance.py)."""
+        return self.summary.signal_reasons
+
+    @property
+    def attention(self) -> tuple:
+        """The signals' own order of need (insights/signals.needs_attention_score)."""
+        return self.summary.attention
+
+    @property
+    def owed_count(self) -> int:
+        """Forms owed by either party."""
+        return len(self.summary.owed_by_me) + len(self.summary.owed_by_partner)
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why this row needs the therapist now, most pressing first."""
+        return glance.reasons(self)
+
+    @property
+    def newest(self) -> str:
+        """The newest signal of the last few sessions, or ""."""
+        return self.summary.newest
+
+    @property
+    def spark(self) -> glance.Spark:
+        """The client's recent alliance index as an inline line and in words."""
+        return glance.spark(self.summary.client_alliance, self.summary.alliance_trend)
+
+    @property
     def waiting(self) -> list[SessionView]:
         """Sessions waiting for the viewer's rating, in the order the form offers them (patient rows)."""
         return waiting_for(self.timeline, self.role)
@@ -79,15 +140,8 @@ def rows_for(user: User) -> list[DashboardRow]:
     found = summaries_for(pairs)
     concerns = open_concerns_by_patient(p.id for p in partnerships)
     rows = [DashboardRow(p, role, found[(p.id, role)], tuple(concerns.get(p.id, ()))) for p, role in pairs]
-    rows.sort(key=attention_order)
+    rows.sort(key=glance.attention_key)
     return rows
-
-
-def attention_order(row: DashboardRow) -> tuple:
-    """Sort key, most in need first: a patient who asked to talk soon, raised concerns, then the
-    client's signals before the therapist's (insights/signals.needs_attention_score); ended last."""
-    asked = row.partnership.talk_soon_at is not None and row.partnership.status != "ended"
-    return (row.partnership.status == "ended", not asked, -len(row.concerns), row.summary.attention)
 
 
 def _timelines(partnerships: list[Partnership], user: User):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from partnertrack.access import therapist_required
+from partnertrack.dashboard import glance
 from partnertrack.dashboard.rows import caseload_lines, rows_for
 from partnertrack.insights import service as insights
 from partnertrack.insights.chart_data import caseload
@@ -20,8 +21,7 @@ def index():
     """The therapist's caseload, or the patient's partnerships with "rate your last session" first."""
     rows = rows_for(current_user)
     if current_user.is_therapist:
-        overview = caseload(caseload_lines(rows)) if rows else None
-        return render_template("dashboard/therapist.html", rows=rows, overview=overview)
+        return _caseload_table(rows)
     charts = {row.partnership.id: insights.chart("alliance", row.partnership, row.role, row.timeline) for row in rows}
     return render_template("dashboard/patient.html", rows=rows, charts=charts)
 
@@ -35,3 +35,29 @@ def caseload_chart(fmt: str):
         abort(404)
     data = caseload(caseload_lines(rows_for(current_user)))
     return image_response(data, fmt, ChartScope(None, current_user.id))
+
+
+def _caseload_table(rows):
+    """The therapist's caseload as a table, filtered, searched and sorted by the query string.
+
+    Server-side, so every link and the search work without JavaScript; unknown values
+    fall back to the defaults rather than failing.
+    """
+    show = glance.choose(request.args.get("show"), glance.FILTERS)
+    sort = glance.choose(request.args.get("sort"), glance.SORTS)
+    query = glance.search_text(request.args.get("q"))
+    counts = {name: len(glance.select(rows, name, "", "attention")) for name in glance.FILTERS}
+    return render_template(
+        "dashboard/therapist.html",
+        rows=glance.select(rows, show, query, sort),
+        total=len(rows),
+        counts=counts,
+        show=show,
+        sort=sort,
+        query=query,
+        filters=FILTER_NAMES,
+        sorts=glance.SORTS,
+    )
+
+
+FILTER_NAMES = {"all": "All current", "attention": "Needs attention", "ended": "Ended"}

@@ -9,13 +9,23 @@ from partnertrack.insights.chart_model import Series
 
 # Colours from the Okabe & Ito (2008) colour-blind-safe palette; the two parties
 # also differ by line style and marker, so nothing depends on colour alone.
+# Where both parties give the same score the points coincide: the patient's small filled
+# circle is drawn on top of the therapist's larger open square, so both stay visible.
 ROLE_STYLE: dict[str, dict[str, Any]] = {
-    Role.PATIENT: {"color": "#0072B2", "linestyle": "-", "marker": "o"},
-    Role.THERAPIST: {"color": "#E69F00", "linestyle": "--", "marker": "s"},
+    Role.PATIENT: {"color": "#0072B2", "linestyle": "-", "marker": "o", "markersize": 5, "zorder": 4},
+    Role.THERAPIST: {
+        "color": "#E69F00",
+        "linestyle": "--",
+        "marker": "s",
+        "markersize": 9,
+        "markerfacecolor": "white",
+        "markeredgewidth": 1.6,
+        "zorder": 3,
+    },
 }
 # Goals start with the colours the parties do not use; yellow is left out, too pale on white.
 GOAL_COLOURS = ("#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#0072B2", "#E69F00")
-LEGEND_CHARS = 34  # a longer goal title is cut in the legend; the table has it whole
+LEGEND_WRAP = 34  # a longer goal title wraps onto more lines in the legend, never cut
 RUPTURE_COLOUR, REPAIR_COLOUR, INK = "#D55E00", "#009E73", "#333333"
 MAX_MARKERS = 40  # beyond this many points a marker per point is clutter and costs time
 
@@ -41,4 +51,7 @@ def plot_series(ax: Any, series: Series, **overrides: Any) -> None:
     # instead of drawing a slope through sessions that were not rated.
     ys = [float("nan") if y is None else y for _, y in series.points]
     style = {"label": series.label, "linewidth": 2, "markersize": 5, **line_style(series), **overrides}
+    if style.get("marker") is None:  # no markers on a long series: the size settings go with them
+        for key in ("markersize", "markerfacecolor", "markeredgewidth"):
+            style.pop(key, None)
     ax.plot(xs, ys, **style)

@@ -11,59 +11,76 @@ from __future__ import annotations
 
 import hashlib
 import io
+import textwrap
 from html import escape
 from typing import Any
 
+from partnertrack.insights.chart_caseload import draw_caseload
 from partnertrack.insights.chart_model import ChartData, Mark
 from partnertrack.insights.chart_style import (
     GOAL_COLOURS,
     INK,
-    LEGEND_CHARS,
+    LEGEND_WRAP,
     REPAIR_COLOUR,
     RUPTURE_COLOUR,
     plot_series,
 )
 
-RENDER_VERSION = "2"  # bump when drawing changes so cached images are not reused
-FIGSIZE = (8.0, 4.5)  # inches: wide enough for desktop, still legible scaled to a phone
+RENDER_VERSION = "3"  # bump when drawing changes so cached images are not reused
+FIGSIZE = (8.0, 4.5)  # inches: the wide rendering, for a desktop and for the PDF
+# The phone rendering: 4 in (384 CSS px) is shown about 330 px wide on a 390 px screen, so
+# 12 pt text lands at 12 x 96/72 x 330/384 = 13.7 CSS px (less where a legend widens the cropped
+# image), above the 12 px a phone needs; tests/browser/test_glance.py measures it.
+PHONE_FIGSIZE = (4.0, 4.0)
+PHONE_MIN_PT = 12.0
+SIZES = ("wide", "phone")
 PNG_DPI = 150  # 1200 x 675 px: sharp on high-density phone screens
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 MAX_ANNOTATIONS = 6  # text labels are the slowest artists; label only the first few marks
 MAX_CELL_NUMBERS = 24  # gap-map sessions up to which each cell shows its number
+MAX_CELL_NUMBERS_PHONE = 8
 
 
-def etag(data: ChartData, fmt: str) -> str:
+def etag(data: ChartData, fmt: str, size: str = "wide") -> str:
     """A strong ETag for the image of ``data`` in ``fmt``, without rendering it.
 
     Only the drawn fields count, so the patient's and the therapist's view of
     the same revealed ratings share one cached image.
     """
-    digest = hashlib.sha256(repr((RENDER_VERSION, fmt, data.drawn())).encode()).hexdigest()
+    digest = hashlib.sha256(repr((RENDER_VERSION, fmt, size, data.drawn())).encode()).hexdigest()
     return f'"{digest[:32]}"'
 
 
-def render(data: ChartData, fmt: str = "svg") -> bytes:
-    """The chart as SVG or PNG bytes; ValueError for any other format.
+def render(data: ChartData, fmt: str = "svg", size: str = "wide") -> bytes:
+    """The chart as SVG or PNG bytes, ``size`` "wide" or "phone"; ValueError for anything else.
 
-    Empty data draws its ``empty_message`` centred instead of raising, so a new
-    partnership shows a friendly figure where the chart will appear.
+    No title is drawn: the page's heading (and the PDF's line above the image) names the
+    chart, and the SVG carries it as its <title>. Empty data draws its ``empty_message``
+    centred instead of raising. The phone rendering is narrower with larger text, its
+    legends below the plot, and is cropped to what was drawn so no legend is cut.
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"unsupported chart format {fmt!r}; use one of {sorted(FORMATS)}")
+    if fmt not in FORMATS or size not in SIZES:
+        raise ValueError(f"unsupported chart format {fmt!r} or size {size!r}")
     figure_class, canvas_class = _matplotlib()
-    fig = figure_class(figsize=_figsize(data), facecolor="white")
+    fig = figure_class(figsize=_figsize(data, size), facecolor="white")
+    fig.phone = size == "phone"  # read by _pt and the drawing steps
     canvas_class(fig)
     if data.empty:
-        fig.text(0.5, 0.5, data.empty_message, ha="center", va="center", fontsize=16, color=INK)
-        fig.suptitle(data.title, x=0.02, ha="left", fontsize=13, fontweight="bold")
+        fig.text(0.5, 0.5, data.empty_message, ha="center", va="center", fontsize=16, color=INK, wrap=True)
     else:
         _DRAW[data.name](fig, data)
     buf = io.BytesIO()
+    crop = {"bbox_inches": "tight", "pad_inches": 0.08} if fig.phone else {}
     if fmt == "svg":
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata={"Date": None}, **crop)
         return _with_svg_title(buf.getvalue(), data.title)
-    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None}, **crop)
     return buf.getvalue()
+
+
+def _pt(fig: Any, points: float) -> float:
+    """A font size: as given on the wide figure, at least PHONE_MIN_PT on the phone one."""
+    return max(points, PHONE_MIN_PT) if getattr(fig, "phone", False) else points
 
 
 def _matplotlib() -> tuple[type, type]:
@@ -93,10 +110,12 @@ def _with_svg_title(svg: bytes, title: str) -> bytes:
     return svg[:end] + f"\n <title>{escape(title)}</title>".encode() + svg[end:]
 
 
-def _figsize(data: ChartData) -> tuple[float, float]:
-    """Fixed size, except the caseload, which grows a band taller per patient."""
+def _figsize(data: ChartData, size: str = "wide") -> tuple[float, float]:
+    """Fixed size, except the caseload, which grows a band taller per patient, and the phone's factor grid."""
     if data.name == "caseload" and not data.empty:
         return FIGSIZE[0], max(FIGSIZE[1], 1.3 + 0.42 * len(data.series))
+    if size == "phone":
+        return (PHONE_FIGSIZE[0], 6.4) if data.name == "factors" else PHONE_FIGSIZE
     return FIGSIZE
 
 
@@ -118,22 +137,28 @@ def _rating_axes(ax: Any, y_label: str = "", x_label: str = "Session", nbins: in
         ax.set_xlim(middle - 1, middle + 1)
     ax.grid(True, color="#dddddd", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=_pt(ax.figure, 10))
     if x_label:
-        ax.set_xlabel(x_label)
+        ax.set_xlabel(x_label, fontsize=_pt(ax.figure, 10))
     if y_label:
-        ax.set_ylabel(y_label)
-
-
-def _title(fig: Any, data: ChartData) -> None:
-    """Left-aligned bold title, reading order first on a narrow screen."""
-    fig.suptitle(data.title, x=0.02, y=0.98, ha="left", fontsize=13, fontweight="bold")
+        ax.set_ylabel(y_label, fontsize=_pt(ax.figure, 10))
 
 
 def _draw_factors(fig: Any, data: ChartData) -> None:
-    """Six panels (2 x 3) on one session range; one legend for the two parties at the top."""
-    _title(fig, data)
+    """Six panels (2 x 3; 3 x 2 on the phone) on one session range; one legend for the two parties at the top."""
+    rows, cols = (3, 2) if fig.phone else (2, 3)
+    top = 0.9 if fig.phone else 0.88
     axes = fig.subplots(
-        2, 3, gridspec_kw={"left": 0.07, "right": 0.99, "top": 0.83, "bottom": 0.11, "hspace": 0.35, "wspace": 0.12}
+        rows,
+        cols,
+        gridspec_kw={
+            "left": 0.12 if fig.phone else 0.07,
+            "right": 0.98,
+            "top": top,
+            "bottom": 0.08,
+            "hspace": 0.45,
+            "wspace": 0.15,
+        },
     )
     sessions = [x for s in data.series for x, _ in s.points]
     x_range = (min(sessions) - 0.5, max(sessions) + 0.5)
@@ -141,13 +166,15 @@ def _draw_factors(fig: Any, data: ChartData) -> None:
         for series in data.series:
             if series.panel == panel:
                 plot_series(ax, series)
-        _panel_axes(ax, x_range, bottom_row=i >= 3, left_column=i % 3 == 0)
+        _panel_axes(ax, x_range, bottom_row=i >= (rows - 1) * cols, left_column=i % cols == 0)
         # An explicit y skips matplotlib's automatic title placement, a third of the time.
-        ax.set_title(panel, fontsize=10, y=1.0, pad=4)
+        ax.set_title(panel, fontsize=_pt(fig, 10), y=1.0, pad=4)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if not handles:  # the first panel may be empty when only later ones have scores
         handles, labels = _first_legend(axes.flat)
-    fig.legend(handles, labels, loc="upper right", ncols=2, frameon=False, bbox_to_anchor=(0.99, 0.99))
+    fig.legend(
+        handles, labels, loc="upper center", ncols=2, frameon=False, bbox_to_anchor=(0.5, 1.0), fontsize=_pt(fig, 10)
+    )
 
 
 def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_column: bool) -> None:
@@ -164,12 +191,16 @@ def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_co
     for level in (0, 5, 10):
         ax.axhline(level, color="#dddddd", linewidth=0.6, zorder=0)
     ax.yaxis.set_major_locator(FixedLocator([0, 5, 10]) if left_column else NullLocator())
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True) if bottom_row else NullLocator())
+    ax.xaxis.set_major_locator(
+        MaxNLocator(nbins=4 if ax.figure.phone else 5, integer=True) if bottom_row else NullLocator()
+    )
     ax.spines[["top", "right"]].set_visible(False)
+    size = _pt(ax.figure, 10)
+    ax.tick_params(labelsize=size)
     if bottom_row:
-        ax.set_xlabel("Session")
+        ax.set_xlabel("Session", fontsize=size)
     if left_column:
-        ax.set_ylabel("0–10")
+        ax.set_ylabel("0–10", fontsize=size)
 
 
 def _first_legend(axes: Any) -> tuple[list, list]:
@@ -181,15 +212,16 @@ def _first_legend(axes: Any) -> tuple[list, list]:
     return [], []
 
 
-def _single_axes(fig: Any, data: ChartData, right: float = 0.98) -> Any:
-    """One axes with room for the title above and the legend to its top right."""
-    _title(fig, data)
-    return fig.add_axes((0.08, 0.12, right - 0.08, 0.73))
+def _single_axes(fig: Any, right: float = 0.98) -> Any:
+    """One axes with room for the legend above it (below it on the phone)."""
+    if fig.phone:
+        return fig.add_axes((0.15, 0.12, 0.82, 0.85))
+    return fig.add_axes((0.08, 0.12, right - 0.08, 0.76))
 
 
 def _draw_alliance(fig: Any, data: ChartData) -> None:
     """Both index lines, the gap between them shaded, ruptures and repairs marked."""
-    ax = _single_axes(fig, data)
+    ax = _single_axes(fig)
     for series in data.series:
         plot_series(ax, series)
     if data.band:
@@ -201,19 +233,24 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
     if data.vline is not None:  # the session from which the reworded statements were rated
         ax.axvline(data.vline, color=INK, linestyle=(0, (2, 2)), linewidth=1.0, label=data.vline_label)
     _rating_axes(ax, data.y_label)
-    _top_legend(ax, ncols=5)
+    _legend(ax, ncols=5)
 
 
-def _top_legend(ax: Any, ncols: int) -> None:
-    """One row of legend entries between the title and the plot."""
+def _legend(ax: Any, ncols: int) -> None:
+    """The legend: one row above the plot, or one column below it on the phone.
+
+    A wider legend would widen the cropped phone image and so shrink all its text; the
+    crop at saving keeps the whole legend in the image however many rows it takes.
+    """
+    phone = ax.figure.phone
     ax.legend(
-        loc="lower left",
-        bbox_to_anchor=(0.0, 1.01),
-        ncols=ncols,
+        loc="upper left" if phone else "lower left",
+        bbox_to_anchor=(-0.15, -0.2) if phone else (0.0, 1.01),
+        ncols=1 if phone else ncols,
         frameon=False,
-        fontsize=9,
+        fontsize=_pt(ax.figure, 9),
         borderaxespad=0.2,
-        columnspacing=1.2,
+        columnspacing=1.0,
         handlelength=2.4,
     )
 
@@ -238,23 +275,28 @@ def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
             zorder=5,
             label=label,
         )
-        labelled: set[int] = set()  # both parties may mark one session: label it once
-        for m in chosen:
-            if m.session_number in labelled or len(labelled) >= MAX_ANNOTATIONS:
-                continue
-            labelled.add(m.session_number)
-            text = ("strong rupture" if m.strong else "rupture") if kind == "rupture" else "repaired"
-            low = min(x.value for x in chosen if x.session_number == m.session_number)
-            high = max(x.value for x in chosen if x.session_number == m.session_number)
-            ax.annotate(
-                text,
-                (m.session_number, low if kind == "rupture" else high),
-                xytext=(0, -18 if kind == "rupture" else 10),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                color=INK,
-            )
+        _annotate_marks(ax, kind, chosen)
+
+
+def _annotate_marks(ax: Any, kind: str, chosen: list[Mark]) -> None:
+    """A word beside the first few marked sessions (once per session when both parties are marked)."""
+    labelled: set[int] = set()
+    for m in chosen:
+        if m.session_number in labelled or len(labelled) >= MAX_ANNOTATIONS:
+            continue
+        labelled.add(m.session_number)
+        text = ("strong rupture" if m.strong else "rupture") if kind == "rupture" else "repaired"
+        low = min(x.value for x in chosen if x.session_number == m.session_number)
+        high = max(x.value for x in chosen if x.session_number == m.session_number)
+        ax.annotate(
+            text,
+            (m.session_number, low if kind == "rupture" else high),
+            xytext=(0, -18 if kind == "rupture" else 10),
+            textcoords="offset points",
+            ha="center",
+            fontsize=_pt(ax.figure, 8),
+            color=INK,
+        )
 
 
 def _draw_gaps(fig: Any, data: ChartData) -> None:
@@ -262,26 +304,32 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
     import numpy as np
 
     assert data.matrix is not None
-    _title(fig, data)
     matrix = data.matrix
     values = np.ma.masked_invalid(
         np.array([[np.nan if v is None else v for v in row] for row in matrix.values], dtype=float)
     )
-    ax = fig.add_axes((0.17, 0.2, 0.69, 0.68))
-    cax = fig.add_axes((0.88, 0.2, 0.025, 0.68))
+    phone = fig.phone
+    ax = fig.add_axes((0.28, 0.22, 0.47, 0.74) if phone else (0.17, 0.2, 0.69, 0.72))
+    cax = fig.add_axes((0.78, 0.22, 0.04, 0.74) if phone else (0.88, 0.2, 0.025, 0.72))
     # Mid grey for "not both rated": PuOr's own centre (no gap) is near white.
     cmap = _colormap("PuOr").with_extremes(bad="#b0b0b0")
     image = ax.imshow(values, cmap=cmap, vmin=-10, vmax=10, aspect="auto", interpolation="nearest")
     colorbar = fig.colorbar(image, cax=cax, ticks=[-10, -5, 0, 5, 10])
-    colorbar.set_label("Therapist − patient", fontsize=9)
-    fig.text(0.17, 0.02, "Grey: not rated by both, or “nothing felt off”", fontsize=8, color=INK)
+    colorbar.set_label("Therapist − patient", fontsize=_pt(fig, 9))
+    colorbar.ax.tick_params(labelsize=_pt(fig, 9))
+    note = (
+        "Grey: not rated by both,\nor “nothing felt off”" if phone else "Grey: not rated by both, or “nothing felt off”"
+    )
+    fig.text(0.02, 0.01, note, fontsize=_pt(fig, 8), color=INK)
     # Wrapped so the longest name, "Termination readiness", fits a phone-width margin.
     ax.set_yticks(range(len(matrix.row_labels)), [r.replace(" ", "\n") for r in matrix.row_labels])
-    step = max(1, -(-len(matrix.col_labels) // 16))
+    step = max(1, -(-len(matrix.col_labels) // (6 if phone else 16)))
     ticks = range(0, len(matrix.col_labels), step)
     ax.set_xticks(list(ticks), [str(matrix.col_labels[i]) for i in ticks])
-    ax.set_xlabel("Session")
-    if len(matrix.col_labels) <= MAX_CELL_NUMBERS:
+    ax.tick_params(labelsize=_pt(fig, 10))
+    ax.set_xlabel("Session", fontsize=_pt(fig, 10))
+    # On the phone a cell is too narrow for a number in readable type; the table has them.
+    if len(matrix.col_labels) <= (MAX_CELL_NUMBERS_PHONE if phone else MAX_CELL_NUMBERS):
         _number_cells(ax, matrix.values)
 
 
@@ -303,71 +351,34 @@ def _number_cells(ax: Any, values: tuple[tuple[int | None, ...], ...]) -> None:
                     f"{value:+d}".replace("-", "−") if value else "0",
                     ha="center",
                     va="center",
-                    fontsize=8,
+                    fontsize=_pt(ax.figure, 8),
                     color="white" if abs(value) >= 6 else "black",
                 )
 
 
 def _draw_readiness(fig: Any, data: ChartData) -> None:
     """Both readiness lines and the dashed ready line."""
-    ax = _single_axes(fig, data)
+    ax = _single_axes(fig)
     for series in data.series:
         plot_series(ax, series)
     if data.hline is not None:
         ax.axhline(data.hline, color=INK, linestyle=(0, (6, 3)), linewidth=1.2, label=data.hline_label)
     _rating_axes(ax, "Readiness (0–10)")
-    _top_legend(ax, ncols=3)
+    _legend(ax, ncols=3)
 
 
 def _draw_goals(fig: Any, data: ChartData) -> None:
-    """A colour per goal, the party's line style and marker per rater; legend at right."""
-    ax = _single_axes(fig, data, right=0.66)
+    """A colour per goal, the party's line style and marker per rater; the legend wraps, never cuts."""
+    ax = _single_axes(fig, right=0.62)
+    width = 30 if fig.phone else LEGEND_WRAP
     for series in data.series:
-        label = series.label if len(series.label) <= LEGEND_CHARS else series.label[: LEGEND_CHARS - 1] + "…"
+        label = textwrap.fill(series.label, width=width)
         plot_series(ax, series, color=GOAL_COLOURS[series.group % len(GOAL_COLOURS)], label=label)
     _rating_axes(ax, data.y_label)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8)
-
-
-def _draw_caseload(fig: Any, data: ChartData) -> None:
-    """One band per patient in a single axes, each band its own 0-10 scale.
-
-    Small multiples as separate axes cost ~15 ms each, so a caseload of 40 took
-    most of a second; bands in one axes stay fast and still read as one small
-    line per patient, with the latest index printed at the right.
-    """
-    _title(fig, data)
-    height = fig.get_figheight()
-    ax = fig.add_axes((0.2, 0.55 / height, 0.68, 1 - 1.25 / height))
-    n = len(data.series)
-    colour = INK  # the pale party colours lack contrast on the grey bands
-    for row, series in enumerate(data.series):
-        base = n - 1 - row  # first patient at the top
-        ax.axhspan(base + 0.08, base + 0.92, color="#f2f2f2", linewidth=0)
-        ax.axhline(base + 0.5, color="#d0d0d0", linewidth=0.6)  # index 5 in this band
-        if not series.points:
-            continue
-        xs = [x for x, _ in series.points]
-        ys = [base + 0.1 + 0.08 * y for _, y in series.points]  # 0-10 -> 0.1-0.9 of the band
-        ax.plot(xs, ys, color=colour, linewidth=1.6)
-        ax.plot(xs[-1], ys[-1], marker="s", color=colour, markersize=4)
-        ax.text(
-            1.01,
-            (base + 0.5) / n,
-            f"{series.points[-1][1]:.1f}",
-            transform=ax.transAxes,
-            va="center",
-            fontsize=9,
-            color=INK,
-        )
-    ax.set_ylim(0, n)
-    ax.set_yticks([n - 0.5 - i for i in range(n)], [s.label[:24] for s in data.series], fontsize=9)
-    ax.tick_params(axis="y", length=0)
-    ax.spines[["top", "right", "left"]].set_visible(False)
-    ax.set_xlabel("Session (each band: alliance index 0–10; latest at right)")
-    from matplotlib.ticker import MaxNLocator
-
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+    if fig.phone:
+        ax.legend(loc="upper left", bbox_to_anchor=(-0.15, -0.2), frameon=False, fontsize=_pt(fig, 8))
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8)
 
 
 _DRAW = {
@@ -376,5 +387,5 @@ _DRAW = {
     "gaps": _draw_gaps,
     "readiness": _draw_readiness,
     "goals": _draw_goals,
-    "caseload": _draw_caseload,
+    "caseload": draw_caseload,
 }

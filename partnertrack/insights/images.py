@@ -25,6 +25,7 @@ from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.service import PARTNERSHIP_CHARTS
 
 FORMATS = ("svg", "png")
+SIZES = ("wide", "phone")  # insights/charts.py draws both; a page asks for "phone" below 40rem
 CHART_NAMES = (*PARTNERSHIP_CHARTS, "caseload")
 
 
@@ -35,13 +36,18 @@ class ChartScope:
     partnership_id: int | None
     viewer_id: int
 
-    def key(self, name: str, fmt: str) -> str:
-        """The cache key of chart ``name`` in ``fmt``: one entry per chart, holding its latest version."""
+    def key(self, name: str, fmt: str, size: str = "wide") -> str:
+        """The cache key of chart ``name`` in ``fmt`` and ``size``: one entry each, holding its latest version."""
         where = "caseload" if self.partnership_id is None else f"p{self.partnership_id}"
-        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}"
+        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}" + ("" if size == "wide" else f".{size}")
 
 
-def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
+def chosen_size() -> str:
+    """The size the page asked for (``?size=phone``); anything else is the wide one."""
+    return "phone" if request.args.get("size") == "phone" else "wide"
+
+
+def image_response(data: ChartData, fmt: str, scope: ChartScope, size: str = "wide") -> Response:
     """The chart as an image response, rendered once per version of what ``scope``'s viewer sees.
 
     The ETag is keyed with the app's secret and the scope, so equal images in two
@@ -54,8 +60,8 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
 
     if fmt not in FORMATS:
         abort(404)
-    key = scope.key(data.name, fmt)
-    version = etag(data, fmt).strip('"')
+    key = scope.key(data.name, fmt, size)
+    version = etag(data, fmt, size).strip('"')
     tag = _scoped_tag(key, version)
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
     if request.if_none_match.contains(tag):
@@ -64,13 +70,19 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope) -> Response:
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         body = stored[1]
     else:
-        body = render(data, fmt)
+        body = render(data, fmt, size)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
 
 
 def versioned_image_response(
-    name: str, fmt: str, scope: ChartScope, data_tag: str, content: Callable[[], str], build: Callable[[], ChartData]
+    name: str,
+    fmt: str,
+    scope: ChartScope,
+    data_tag: str,
+    content: Callable[[], str],
+    build: Callable[[], ChartData],
+    size: str = "wide",
 ) -> Response:
     """Chart ``name`` for ``scope``, checked against the partnership's data version first.
 
@@ -86,7 +98,7 @@ def versioned_image_response(
 
     if fmt not in FORMATS:
         abort(404)
-    key = scope.key(name, fmt)
+    key = scope.key(name, fmt, size)
     version = _content_version(scope.key("content", "version"), data_tag, content)
     tag = _scoped_tag(key, version)
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
@@ -98,7 +110,7 @@ def versioned_image_response(
     else:
         from partnertrack.insights.charts import render
 
-        body = render(build(), fmt)
+        body = render(build(), fmt, size)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
 
@@ -127,11 +139,14 @@ def purge(partnership_ids: Iterable[int | None], viewer_ids: Iterable[int]) -> N
     the cache (Redis is shared by every process; the in-memory cache is this process's).
     """
     viewers = list(viewer_ids)
+    partnerships = list(partnership_ids)
     keys = [
-        ChartScope(partnership_id, viewer).key(name, fmt)
-        for partnership_id in partnership_ids
+        ChartScope(partnership_id, viewer).key(name, fmt, size)
+        for partnership_id in partnerships
         for viewer in viewers
-        for name, fmt in [*((n, f) for n in CHART_NAMES for f in FORMATS), ("content", "version")]
-    ]
+        for name in CHART_NAMES
+        for fmt in FORMATS
+        for size in SIZES
+    ] + [ChartScope(p, viewer).key("content", "version") for p in partnerships for viewer in viewers]
     if keys:
         cache.delete_many(*keys)

@@ -23,7 +23,7 @@ from partnertrack.models import Partnership
 from partnertrack.ratings.reveal import SessionView
 
 PARTNERSHIP_CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
-CHART_TITLE_MAX = 40  # a legend entry, not the whole goal; the table beside it has the full text
+CHART_TITLE_MAX = 90  # a legend entry wraps (insights/charts.py); only a very long goal is cut
 
 
 def rating_data(timeline: Sequence[SessionView]) -> list[RatingData]:
@@ -124,8 +124,8 @@ def chart(
 
 
 def partnership_charts(
-    partnership: Partnership, role: str, timeline: Sequence[SessionView]
+    partnership: Partnership, role: str, timeline: Sequence[SessionView], names: Sequence[str] = PARTNERSHIP_CHARTS
 ) -> list[chart_model.ChartData]:
-    """Every chart of the partnership page, from one pass over the visible ratings."""
+    """The charts ``names`` of the partnership page (all by default), from one pass over the visible ratings."""
     seen = rating_data(timeline)
-    return [chart(name, partnership, role, timeline, seen) for name in PARTNERSHIP_CHARTS]
+    return [chart(name, partnership, role, timeline, seen) for name in names]

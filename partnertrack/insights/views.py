@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.insights import service
-from partnertrack.insights.images import FORMATS, ChartScope, versioned_image_response
+from partnertrack.insights.images import FORMATS, ChartScope, chosen_size, versioned_image_response
 from partnertrack.ratings.records import timeline_for
 from partnertrack.summaries.service import data_version_tag, rules_fingerprint
 
@@ -36,4 +36,5 @@ def partnership_chart(name: str, fmt: str):
         # The rules too: a deployed change to how charts are drawn must not serve old images.
         lambda: service.visible_version(partnership, role, timeline()) + rules_fingerprint(),
         lambda: service.chart(name, partnership, role, timeline()),
+        chosen_size(),
     )

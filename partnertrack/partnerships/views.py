@@ -71,9 +71,20 @@ def new():
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
 
+# The page shows one chart at a time (a tab each, plain links: no script needed); "all" for print.
+CHART_TABS = {
+    "alliance": "Alliance",
+    "factors": "Six factors",
+    "gaps": "Gaps",
+    "readiness": "Readiness to end",
+    "goals": "Goals",
+    "all": "All charts",
+}
+
+
 @member_bp.get("/")
 def show():
-    """Every session, both ratings side by side once revealed, and a trend table."""
+    """What matters now first, then one chart, the earlier sessions one line each, and a trend table."""
     partnership, role = g.partnership, g.role
     record_view_once(partnership.id)
     timeline = timeline_for(partnership, role)
@@ -81,7 +92,10 @@ def show():
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
     summary = summary_of(partnership, role, timeline)  # the header's signals, computed once per data version
-    charts = insights.partnership_charts(partnership, role, timeline)
+    chosen = request.args.get("chart")
+    chosen = chosen if chosen in CHART_TABS else next(iter(CHART_TABS))
+    names = insights.PARTNERSHIP_CHARTS if chosen == "all" else (chosen,)
+    charts = insights.partnership_charts(partnership, role, timeline, names)
     return render_template(
         "partnerships/show.html",
         partnership=partnership,
@@ -92,6 +106,9 @@ def show():
         trend=trend_table(timeline),
         form=EmptyForm(),
         charts=charts,
+        chart_tabs=CHART_TABS,
+        chosen_chart=chosen,
+        has_ratings=any(v.visible for v in timeline),
         sentences=summary.sentences,
         waiting=waiting_for(timeline, role),
         split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,

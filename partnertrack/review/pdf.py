@@ -32,20 +32,28 @@ def _font_path(style: str = "") -> str:
     return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", name)
 
 
+TITLES = {"review": "Ending review", "progress": "Progress report"}
+
+
 class ReviewPDF(FPDF):
     """A4 pages with a small footer naming the document and the page."""
+
+    document = TITLES["review"]
 
     def footer(self) -> None:
         """ "PartnerTrack ending review · page 2 of 5"."""
         self.set_y(-12)
         self.set_font(FONT, size=8)
-        self.cell(0, 8, f"PartnerTrack ending review · page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 8, f"PartnerTrack {self.document.lower()} · page {self.page_no()} of {{nb}}", align="C")
 
 
-def _who(partnership: Partnership, role: str) -> str:
-    """ "Patient (Pat)" / "Therapist (Dr Tara)": the PDF may be read by a third person."""
+def _who(partnership: Partnership, role: str, capital: bool = True) -> str:
+    """ "Patient (Pat)" / "the therapist (Dr Tara)": the PDF may be read by a third person.
+
+    Only the role word changes case: a name is printed as it was typed.
+    """
     name = partnership.patient_name if role == Role.PATIENT else partnership.therapist.name
-    return f"{role.capitalize()} ({name})"
+    return f"{role.capitalize() if capital else 'the ' + role} ({name})"
 
 
 def _day(value: datetime | None) -> str:
@@ -78,8 +86,12 @@ def _chart(pdf: FPDF, chart) -> None:
         return
     png = render(chart, "png")
     height = pdf.epw * 9 / 16  # the charts are drawn 16:9
-    if pdf.will_page_break(height + 12):
+    if pdf.will_page_break(height + 18):
         pdf.add_page()
+    # The image carries no title of its own (one title per chart): it is set here, above it.
+    pdf.set_font(FONT, "B", BODY_SIZE)
+    _para(pdf, chart.title)
+    pdf.set_font(FONT, size=BODY_SIZE)
     pdf.image(io.BytesIO(png), w=pdf.epw, h=height, alt_text=f"{chart.title}: {chart.summary}")
     pdf.set_font(FONT, size=8)
     _para(pdf, chart.summary)
@@ -141,7 +153,7 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
     for v in content.ruptures:
         e = v.entry
         what = "Possible rupture in the ratings of" if e.source == "signal" else "Concern raised by"
-        line = f"{what} {_who(partnership, e.party).lower()}"
+        line = f"{what} {_who(partnership, e.party, capital=False)}"
         line += f", session {v.session_number}" if v.session_number else ""
         line += f": {e.status}."
         if v.recovered_number:
@@ -170,18 +182,28 @@ def _notes(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
             _para(pdf, text or "Not written yet.")
 
 
-def build(partnership: Partnership, role: str, content: ReviewContent) -> bytes:
-    """The whole review as PDF bytes, as ``role`` may see it."""
+def _title(pdf: FPDF, text: str) -> None:
+    """The document's title, on a line as tall as its type so the next line never overlaps it."""
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(0, 10, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(2)
+    pdf.set_font(FONT, size=BODY_SIZE)
+
+
+def build(partnership: Partnership, role: str, content: ReviewContent, kind: str = "review") -> bytes:
+    """The ending review (``kind`` "review") or the progress report ("progress") as PDF bytes, as ``role`` may see it.
+
+    The progress report is the review's figures at any time, without the notes the ending asks for.
+    """
     pdf = ReviewPDF(format="A4")
-    pdf.set_title("PartnerTrack ending review")
+    pdf.document = TITLES[kind]
+    pdf.set_title(f"PartnerTrack {TITLES[kind].lower()}")
     pdf.set_creator("PartnerTrack")
     pdf.add_font(FONT, "", _font_path())
     pdf.add_font(FONT, "B", _font_path("B"))
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
-    pdf.set_font(FONT, "B", 18)
-    _para(pdf, "Ending review")
-    pdf.set_font(FONT, size=BODY_SIZE)
+    _title(pdf, TITLES[kind])
     review = content.review
     _para(
         pdf,
@@ -194,5 +216,6 @@ def build(partnership: Partnership, role: str, content: ReviewContent) -> bytes:
     _comparison(pdf, partnership, content)
     _goals(pdf, content)
     _readiness_and_ruptures(pdf, partnership, content)
-    _notes(pdf, partnership, content)
+    if kind == "review":
+        _notes(pdf, partnership, content)
     return bytes(pdf.output())

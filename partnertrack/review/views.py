@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint, allowed_when_ended, require_role
 from partnertrack.core import audit
+from partnertrack.core.clock import today
 from partnertrack.review import service
 from partnertrack.review.content import review_content
 from partnertrack.review.forms import NotesForm
@@ -108,15 +109,41 @@ def close():
 @bp.get("/review.pdf")
 def pdf():
     """The review as a PDF with the charts and both parties' notes, as the viewer may see it."""
+    return _pdf_response("review", "ending-review")
+
+
+@bp.get("/progress/")
+@allowed_when_ended
+def progress():
+    """The progress report at any time, for either party: the review's figures without its steps."""
+    return render_template(
+        "review/progress.html",
+        partnership=g.partnership,
+        role=g.role,
+        content=review_content(g.partnership, g.role),
+        made_on=today(),
+        chart_url=lambda name: url_for("insights.partnership_chart", name=name, fmt="svg"),
+    )
+
+
+@bp.get("/progress.pdf")
+@allowed_when_ended
+def progress_pdf():
+    """The progress report as a PDF, made by the ending review's PDF code."""
+    return _pdf_response("progress", "progress-report")
+
+
+def _pdf_response(kind: str, filename: str) -> Response:
+    """``kind`` ("review" or "progress") as a PDF download, as the viewer may see it; audited."""
     from partnertrack.review.pdf import build
 
-    body = build(g.partnership, g.role, review_content(g.partnership, g.role))
+    body = build(g.partnership, g.role, review_content(g.partnership, g.role), kind=kind)
     audit.record("export.pdf", g.partnership.id)
     return Response(
         body,
         mimetype="application/pdf",
         headers={
-            "Content-Disposition": f'attachment; filename="partnertrack-{g.partnership.id}-ending-review.pdf"',
+            "Content-Disposition": f'attachment; filename="partnertrack-{g.partnership.id}-{filename}.pdf"',
             "Cache-Control": "no-store",
         },
     )

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from partnertrack.core.roles import Role, other_role
+from partnertrack.insights import headlines
 from partnertrack.insights.signals import ALLIANCE, NOT_ENOUGH_DATA, Signals, needs_attention_score
 from partnertrack.ratings.reveal import SessionView
 
@@ -37,6 +38,12 @@ class Summary:
     owed_by_partner: tuple[int, ...]
     attention: tuple[int, ...]  # insights/signals.needs_attention_score: smaller sorts first
     own_alliance: tuple[tuple[int, float], ...]  # (session number, the viewer's alliance index)
+    # What the caseload table shows (dashboard/glance.py): the latest session's number, why the
+    # row needs the therapist now, the newest signal, and the client's alliance by session.
+    last_number: int = 0
+    signal_reasons: tuple[str, ...] = ()
+    newest: str = ""
+    client_alliance: tuple[tuple[int, float], ...] = ()
 
     def to_json(self) -> str:
         """The summary as the JSON text stored in the summary table."""
@@ -59,11 +66,16 @@ class Summary:
             owed_by_partner=tuple(data["owed_by_partner"]),
             attention=tuple(data["attention"]),
             own_alliance=tuple((n, value) for n, value in data["own_alliance"]),
+            last_number=data.get("last_number", 0),
+            signal_reasons=tuple(data.get("signal_reasons", ())),
+            newest=data.get("newest", ""),
+            client_alliance=tuple((n, value) for n, value in data.get("client_alliance", ())),
         )
 
 
 def summarise(timeline: Sequence[SessionView], signals: Signals, sentences: Sequence[str], role: str) -> Summary:
     """The summary of a partnership whose timeline (as ``role`` sees it) and signals are given."""
+    last_number = timeline[-1].number if timeline else 0
     return Summary(
         sessions=len(timeline),
         last_date=timeline[-1].date if timeline else None,
@@ -76,6 +88,15 @@ def summarise(timeline: Sequence[SessionView], signals: Signals, sentences: Sequ
         attention=tuple(needs_attention_score(signals)),
         own_alliance=tuple(
             (v.number, v.own.alliance_index) for v in timeline if v.own and v.own.alliance_index is not None
+        ),
+        last_number=last_number,
+        signal_reasons=tuple(headlines.signal_reasons(signals, last_number)),
+        newest=headlines.newest_signal(signals, last_number),
+        client_alliance=tuple(
+            (v.number, r.alliance_index)
+            for v in timeline
+            for r in v.visible
+            if r.rater == Role.PATIENT and r.alliance_index is not None
         ),
     )
 

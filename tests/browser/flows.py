@@ -197,8 +197,10 @@ def rate_session(page: Page, rating: Rating) -> None:
 
 
 def session_card(page: Page, number: int) -> Locator:
-    """The card of session ``number`` on the partnership page."""
-    return page.locator(f"article#session-{number}")
+    """The card of session ``number`` on the partnership page, opened if it is an earlier one-line session."""
+    card = page.locator(f"article#session-{number}")
+    card.locator("details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    return card
 
 
 def side_by_side(page: Page, number: int) -> dict[str, dict[str, str]]:
@@ -313,13 +315,20 @@ class Chart:
     rows: list[list[str]]
 
 
+def show_chart(page: Page, tab: str) -> None:
+    """Choose the chart ``tab`` ("Goals", "All charts" …) on the partnership page: one chart is shown at a time."""
+    page.get_by_role("navigation", name="Choose a chart").get_by_role("link", name=tab, exact=True).click()
+    expect(page.get_by_role("link", name=tab, exact=True)).to_have_attribute("aria-current", "page")
+
+
 def charts(page: Page) -> dict[str, Chart]:
     """Every chart on the page by title; opens each "Show the data as a table" to read the data."""
     found = {}
     for figure in page.locator("figure.chart").all():
         image = figure.locator("img")
         image.scroll_into_view_if_needed()  # the images load lazily
-        expect(image).to_have_js_property("complete", True)
+        # A worker's first chart imports matplotlib: seconds on a busy machine.
+        expect(image).to_have_js_property("complete", True, timeout=30_000)
         details = figure.locator("details")
         rows: list[list[str]] = []
         if details.count():

@@ -57,6 +57,10 @@ MAIN_PAGES = [
     MainPage("rupture-entry", "therapist", lambda s: f"/partnerships/{s.partnership_id}/ruptures/{s.concern_id}"),
     MainPage("raise-concern", "patient", lambda s: f"/partnerships/{s.partnership_id}/ruptures/new"),
     MainPage("review", "therapist", lambda s: f"/partnerships/{s.partnership_id}/review/"),
+    # The glance: the caseload filtered and searched, every chart at once, the progress report.
+    MainPage("dashboard-attention", "therapist", lambda s: "/?show=attention&sort=name&q=a"),
+    MainPage("partnership-all-charts", "therapist", lambda s: f"/partnerships/{s.partnership_id}/?chart=all"),
+    MainPage("progress", "patient", lambda s: f"/partnerships/{s.partnership_id}/progress/"),
     MainPage("account", "patient", lambda s: "/account/"),
     MainPage("account-password", "therapist", lambda s: "/account/password"),
     MainPage("account-delete", "patient", lambda s: "/account/delete"),

@@ -8,6 +8,7 @@ demo partnership (flask demo's data) plus a second patient and an open invite, a
   dashboard.png           the therapist's caseload on a 1280×800 window
   patient-form-phone.png  the post-session form on a 390×844 phone, half filled in
   charts.png              the charts of the demo partnership (the trend table where no charts exist)
+  chart-phone.png         the alliance chart as a phone shows it (its own drawing, text >= 12 CSS px)
 """
 
 from __future__ import annotations
@@ -89,6 +90,13 @@ def charts(page: Page, out: Path, partnership_id: int) -> None:
     )
 
 
+def chart_phone(page: Page, out: Path, partnership_id: int) -> None:
+    """The partnership page's chart on the phone: the phone drawing, chosen by <picture>."""
+    page.goto(f"/partnerships/{partnership_id}/?chart=alliance")
+    wait_for_images(page)
+    page.locator("figure.chart").screenshot(path=str(out / "chart-phone.png"))
+
+
 def patient_form(page: Page, out: Path, partnership_id: int) -> None:
     """The post-session form on the phone, the first three factors tapped in."""
     page.goto(f"/partnerships/{partnership_id}/rate")
@@ -117,10 +125,11 @@ def main(argv: list[str] | None = None) -> None:
                 phone = browser.new_context(base_url=server.url, locale="en-GB", **PHONE).new_page()
                 flows.log_in(phone, *logins["patient"])
                 patient_form(phone, out, partnership_id)
+                chart_phone(phone, out, partnership_id)
                 browser.close()
         finally:
             server.stop()
-    for name in ("dashboard.png", "patient-form-phone.png", "charts.png"):
+    for name in ("dashboard.png", "patient-form-phone.png", "charts.png", "chart-phone.png"):
         print(out / name)
 
 

@@ -94,6 +94,7 @@ def both_rate_and_chart(browsing, desk: Page, phone: Page, partnership_url: str)
     phone.reload()
     for page in (desk, phone):
         expect(flows.session_card(page, 1)).to_contain_text("Both ratings are shown.")
+        flows.show_chart(page, "Goals")
         goals = flows.charts(page)["Progress on shared goals"]
         assert goals.image_loaded and goals.alt and GOAL_REWORDED in goals.summary, goals
         assert goals.rows == [["1", "4", "6"]], goals.rows  # session, patient's progress, therapist's
@@ -107,8 +108,8 @@ def concern_to_repair(browsing, desk: Page, phone: Page, partnership_url: str) -
     expect(phone.get_by_role("heading", level=1)).to_have_text("Concern raised by you, session 1")
 
     desk.goto("/")
-    concerns = desk.locator(".attention.concerns")
-    expect(concerns).to_contain_text("Jo raised a concern:")
+    concerns = desk.locator("td.concerns-cell")
+    expect(concerns).to_contain_text("Jo:")
     browsing.shot(desk, "therapist-dashboard-concern")
     concerns.get_by_role("link", name=CONCERN).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text("Concern raised by Jo, session 1")
@@ -116,7 +117,9 @@ def concern_to_repair(browsing, desk: Page, phone: Page, partnership_url: str) -
     flows.change_entry_status(desk, "Discussed", DISCUSSED_NOTE)
     flows.change_entry_status(desk, "Repaired", REPAIRED_NOTE)
     desk.goto("/")
-    expect(desk.locator(".attention.concerns")).to_have_count(0)  # a repaired concern needs no attention
+    expect(desk.locator("td.concerns-cell")).to_have_text(
+        "Open concerns: none"
+    )  # a repaired concern needs no attention
 
     phone.reload()
     expect(phone.locator(".badge").first).to_have_text("Repaired")
@@ -140,7 +143,7 @@ def end_together(browsing, desk: Page, phone: Page, partnership_url: str) -> Non
     flows.flash(desk, "You have agreed to end.")
 
     phone.goto(partnership_url)
-    expect(phone.locator(".together")).to_contain_text("The ending review is open.")
+    expect(phone.locator(".now")).to_contain_text("The ending review is open.")
     phone.get_by_role("link", name="Ending review").tap()
     expect(phone.locator("#partner-notes")).to_contain_text("agreed to end on")
     flows.write_review_notes(phone, *NOTES["patient"])

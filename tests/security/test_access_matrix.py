@@ -80,6 +80,8 @@ EXPECTATIONS: dict[str, str] = {
     "ruptures.change_status": MEMBER,
     "review.show": MEMBER,
     "review.pdf": MEMBER,
+    "review.progress": MEMBER,
+    "review.progress_pdf": MEMBER,
     "review.open_review": MEMBER,
     "review.close": MEMBER,
     # <party> is filled with "patient" (PARAMS): only the patient may write the patient's part.

@@ -70,7 +70,7 @@ def test_unrevealed_partner_rating_never_reaches_a_chart(client, world, auth, na
     auth.logout()
     auth.login("pat@example.org")
     before = client.get(chart_url(world, name)).headers["ETag"]
-    page_before = client.get(f"/partnerships/{world.partnership}/").text
+    page_before = client.get(f"/partnerships/{world.partnership}/?chart=all").text
     auth.logout()
     auth.login("tara@example.org")
     rate(
@@ -86,11 +86,11 @@ def test_unrevealed_partner_rating_never_reaches_a_chart(client, world, auth, na
     auth.logout()
     auth.login("pat@example.org")
     assert client.get(chart_url(world, name)).headers["ETag"] == before
-    page_after = client.get(f"/partnerships/{world.partnership}/").text
+    page_after = client.get(f"/partnerships/{world.partnership}/?chart=all").text
 
     # Chart summaries and tables must not move; the page may only add that a form is owed.
     def insights(page):
-        return page.split('id="charts-title"')[1].split('id="sessions-title"')[0]
+        return page.split('id="charts-title"')[1].split("</section>")[0]
 
     assert insights(page_after) == insights(page_before)
 
@@ -132,13 +132,18 @@ def test_pages_show_charts_with_text_alternatives(client, world, auth):
     auth.logout()
     auth.login("tara@example.org")
     rate(client, world)
-    page = client.get(f"/partnerships/{world.partnership}/").text
+    page = client.get(f"/partnerships/{world.partnership}/?chart=all").text
     for name in CHARTS:
-        assert f"/charts/{name}.svg" in page
+        assert f"/charts/{name}.svg" in page and f"/charts/{name}.svg?size=phone" in page
     assert page.count("Show the data as a table") >= 4
     assert page.count('class="chart-summary"') == 5
+    # Without ?chart= the page shows one chart, the alliance, and a tab to each of the others.
+    one = client.get(f"/partnerships/{world.partnership}/").text
+    assert one.count('class="chart-summary"') == 1 and "/charts/alliance.svg" in one
+    assert "chart=factors#charts" in one
     dashboard = client.get("/").text
-    assert "/caseload.svg" in dashboard and "Caseload overview" in dashboard
+    # The caseload table's trend cell says the client's index in words (one session: no line yet).
+    assert "Client’s alliance, session 1:" in dashboard
 
 
 def test_demo_flags_the_rupture_as_repaired_and_dashboard_orders_by_need(app, runner, world, auth, client):
@@ -146,7 +151,7 @@ def test_demo_flags_the_rupture_as_repaired_and_dashboard_orders_by_need(app, ru
     email = result.output.split("therapist ")[1].split()[0]
     password = result.output.split("password: ")[1].split()[0]
     auth.login(email, password)
-    page = client.get("/partnerships/3/").text
+    page = client.get("/partnerships/3/?chart=all").text
     assert "Possible rupture at session" in page and "Repaired after" in page
     assert page.count('class="chart-summary"') == 5
     # Give the demo therapist a second partnership whose patient has just dropped sharply.
