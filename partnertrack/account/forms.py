@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SubmitField
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from partnertrack.auth.forms import password_field
+from partnertrack.core.i18n import LANGUAGES
 from partnertrack.core.passwords import MAX_LENGTH
 
 
@@ -42,3 +44,17 @@ class DeleteAccountForm(FlaskForm):
         validators=[DataRequired(message="Please tick the box to confirm that you want to delete your account.")],
     )
     submit = SubmitField("Delete my account")
+
+
+class LanguageForm(FlaskForm):
+    """The language of one's pages and mail; empty: follow the browser."""
+
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("The language of my browser")),
+            *(SelectChoice(code, name) for code, name in LANGUAGES.items()),
+        ],
+        validate_choice=True,
+    )
+    submit = SubmitField(_l("Save language"))

@@ -15,12 +15,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from partnertrack.account.activity import activity_for, my_partnerships
 from partnertrack.account.data import build_export
 from partnertrack.account.erasure import delete_account, deletion_blocker
-from partnertrack.account.forms import DeleteAccountForm, PasswordChangeForm
+from partnertrack.account.forms import DeleteAccountForm, LanguageForm, PasswordChangeForm
+from partnertrack.account.language import set_language
 from partnertrack.auth.service import start_session
 from partnertrack.core.audit import record
 from partnertrack.core.password_policy import policy_problem
@@ -52,7 +54,23 @@ password_reentry = limiter.shared_limit(
 @login_required
 def index():
     """The user's account: who they are and what they can do with their data."""
-    return render_template("account/index.html", blocker=deletion_blocker(current_user))
+    language = LanguageForm(language=current_user.language or "")
+    return render_template("account/index.html", blocker=deletion_blocker(current_user), language_form=language)
+
+
+@bp.post("/language")
+@login_required
+def language():
+    """Store the language chosen for the user's pages and mail (or follow the browser again)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        status = 422
+        return render_template("account/index.html", blocker=deletion_blocker(current_user), language_form=form), status
+    set_language(current_user._get_current_object(), form.language.data)
+    record("account.language_changed")
+    # Flashed after the change, so the message already speaks the chosen language.
+    flash(_("Your language was saved."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

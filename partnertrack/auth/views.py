@@ -21,6 +21,7 @@ from partnertrack.auth.login_throttle import login_budgets
 from partnertrack.auth.second_step import begin as begin_second_step
 from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
+from partnertrack.core.i18n import current_language
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
@@ -63,7 +64,9 @@ def register():
     form = AccountForm()
     form.submit.label.text = "Create therapist account"
     if form.validate_on_submit():
-        user = create_user(form.name.data, form.email.data, form.password.data, role=Role.THERAPIST)
+        user = create_user(
+            form.name.data, form.email.data, form.password.data, role=Role.THERAPIST, language=current_language()
+        )
         start_session(user)
         record("account.created", user=user)
         flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "logout": "logged out",
     "account.created": "created the account",
     "account.password_changed": "changed the password",
+    "account.language_changed": "changed the language",
     "account.password_reset": "had the password reset by an administrator",
     "account.disabled": "had the account disabled by an administrator",
     "account.enabled": "had the account enabled by an administrator",

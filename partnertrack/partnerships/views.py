@@ -25,6 +25,7 @@ from partnertrack.auth.service import create_user, start_session
 from partnertrack.core.audit import record, record_view_once
 from partnertrack.core.clock import today
 from partnertrack.core.forms import EmptyForm
+from partnertrack.core.i18n import current_language
 from partnertrack.core.roles import Role
 from partnertrack.extensions import limiter
 from partnertrack.insights import service as insights
@@ -149,7 +150,9 @@ def join_page(token: str):
     form = AccountForm()
     form.submit.label.text = "Create account and join"
     if form.validate_on_submit():
-        patient = create_user(form.name.data, form.email.data, form.password.data, role=Role.PATIENT)
+        patient = create_user(
+            form.name.data, form.email.data, form.password.data, role=Role.PATIENT, language=current_language()
+        )
         try:
             partnership = join(invite, patient)
         except InviteProblem as problem:
