@@ -21,8 +21,8 @@ from partnertrack.auth.login_throttle import login_budgets
 from partnertrack.auth.second_step import begin as begin_second_step
 from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
-from partnertrack.core.i18n import current_language
 from partnertrack.core.forms import EmptyForm
+from partnertrack.core.i18n import current_language
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
 from partnertrack.core.throttle import refuse_if_spent, spend
