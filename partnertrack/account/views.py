@@ -81,18 +81,18 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):
-            form.current.errors.append("That is not your current password.")
+            form.current.errors.append(_("That is not your current password."))
         elif (problem := policy_problem(form.password.data, current_user.email, current_user.name)) is not None:
             form.password.errors.append(problem)
         elif form.password.data == form.current.data:
-            form.password.errors.append("Please choose a password different from your current one.")
+            form.password.errors.append(_("Please choose a password different from your current one."))
         else:
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.password.data)
             user.session_version += 1
             record("account.password_changed", user=user)
             start_session(user)
-            flash("Your password was changed. You were logged out everywhere else.", "success")
+            flash(_("Your password was changed. You were logged out everywhere else."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200
 
@@ -125,9 +125,9 @@ def delete():
             delete_account(current_user._get_current_object())
             logout_user()
             session.clear()
-            flash("Your account and everything you wrote in PartnerTrack have been deleted.", "info")
+            flash(_("Your account and everything you wrote in PartnerTrack have been deleted."), "info")
             return redirect(url_for("auth.login"))
-        form.current.errors.append("That is not your current password.")
+        form.current.errors.append(_("That is not your current password."))
     status = 422 if form.errors else 200
     return render_template("account/delete.html", form=form, blocker=blocker), status
 

@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from partnertrack.auth import two_factor
@@ -69,7 +70,7 @@ def register():
         )
         start_session(user)
         record("account.created", user=user)
-        flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
+        flash(_("Welcome to PartnerTrack. Start by opening a partnership for a patient."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -93,7 +94,7 @@ def login():
         if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
             spend(budgets)
             _record_failed_login(user)
-            flash("That email and password do not match an active account.", "error")
+            flash(_("That email and password do not match an active account."), "error")
             return render_template("auth/login.html", form=form), 200
         target = safe_next(request.args.get("next")) or url_for("dashboard.index")
         if two_factor.enabled_for(user):
@@ -113,7 +114,7 @@ def logout():
     record("logout")
     logout_user()
     session.clear()  # nothing of the ended session stays in the (readable) cookie
-    flash("You have logged out.", "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -18,6 +18,7 @@ blind rating there, and an erased account would live on in it).
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -33,53 +34,53 @@ DETAIL_MAX = 200
 # What each action means, as shown in the activity pages. Other modules use
 # these names (goals, ruptures, review, PDF); an unknown action shows as is.
 ACTION_LABELS = {
-    "login.succeeded": "logged in",
-    "login.failed": "failed to log in",
-    "logout": "logged out",
-    "account.created": "created the account",
-    "account.password_changed": "changed the password",
-    "account.language_changed": "changed the language",
-    "account.password_reset": "had the password reset by an administrator",
-    "account.disabled": "had the account disabled by an administrator",
-    "account.enabled": "had the account enabled by an administrator",
-    "account.data_downloaded": "downloaded all their data",
-    "account.two_factor_enabled": "turned on two-factor sign-in",
-    "account.two_factor_disabled": "turned off two-factor sign-in",
-    "account.two_factor_reset": "had two-factor sign-in reset by an administrator",
-    "account.recovery_codes_renewed": "made new recovery codes",
-    "login.two_factor_failed": "entered a wrong two-factor code",
-    "login.recovery_code_used": "signed in with a recovery code",
-    "account.deleted": "deleted their account",
-    "partnership.opened": "opened the partnership",
-    "partnership.joined": "joined the partnership",
-    "partnership.viewed": "viewed the partnership",
-    "partnership.closed_by_patient": "closed the partnership by deleting their account",
-    "rating.submitted": "submitted a rating",
-    "rating.changed": "changed a rating",
-    "session.recorded": "recorded a session",
-    "session.planned": "planned a session",
-    "session.added": "added a session",
-    "session.cancelled": "marked a session cancelled",
-    "session.missed": "marked a session missed",
-    "session.scheduled": "scheduled a session again",
-    "session.merged": "merged two sessions that were one meeting",
-    "export.csv": "exported the ratings as CSV",
-    "export.json": "exported the partnership as JSON",
-    "export.pdf": "downloaded the ending review as PDF",
-    "chart.viewed": "viewed a chart",
-    "goal.added": "added a goal",
-    "goal.changed": "changed a goal",
-    "rupture.raised": "raised a concern",
-    "rupture.changed": "updated a concern",
-    "review.opened": "opened the ending review",
-    "review.changed": "wrote in the ending review",
-    "review.agreed": "agreed to end the partnership",
-    "form_link.opened": "opened a form link from an email",
-    "form_link.used": "rated a session from a form link",
-    "password.reset_requested": "asked for a password reset link",
-    "account.password_reset_by_link": "set a new password with a reset link",
-    "account.notifications_changed": "changed their email choices",
-    "mail.unsubscribed": "unsubscribed from an email",
+    "login.succeeded": _l("logged in"),
+    "login.failed": _l("failed to log in"),
+    "logout": _l("logged out"),
+    "account.created": _l("created the account"),
+    "account.password_changed": _l("changed the password"),
+    "account.language_changed": _l("changed the language"),
+    "account.password_reset": _l("had the password reset by an administrator"),
+    "account.disabled": _l("had the account disabled by an administrator"),
+    "account.enabled": _l("had the account enabled by an administrator"),
+    "account.data_downloaded": _l("downloaded all their data"),
+    "account.two_factor_enabled": _l("turned on two-factor sign-in"),
+    "account.two_factor_disabled": _l("turned off two-factor sign-in"),
+    "account.two_factor_reset": _l("had two-factor sign-in reset by an administrator"),
+    "account.recovery_codes_renewed": _l("made new recovery codes"),
+    "login.two_factor_failed": _l("entered a wrong two-factor code"),
+    "login.recovery_code_used": _l("signed in with a recovery code"),
+    "account.deleted": _l("deleted their account"),
+    "partnership.opened": _l("opened the partnership"),
+    "partnership.joined": _l("joined the partnership"),
+    "partnership.viewed": _l("viewed the partnership"),
+    "partnership.closed_by_patient": _l("closed the partnership by deleting their account"),
+    "rating.submitted": _l("submitted a rating"),
+    "rating.changed": _l("changed a rating"),
+    "session.recorded": _l("recorded a session"),
+    "session.planned": _l("planned a session"),
+    "session.added": _l("added a session"),
+    "session.cancelled": _l("marked a session cancelled"),
+    "session.missed": _l("marked a session missed"),
+    "session.scheduled": _l("scheduled a session again"),
+    "session.merged": _l("merged two sessions that were one meeting"),
+    "export.csv": _l("exported the ratings as CSV"),
+    "export.json": _l("exported the partnership as JSON"),
+    "export.pdf": _l("downloaded the ending review as PDF"),
+    "chart.viewed": _l("viewed a chart"),
+    "goal.added": _l("added a goal"),
+    "goal.changed": _l("changed a goal"),
+    "rupture.raised": _l("raised a concern"),
+    "rupture.changed": _l("updated a concern"),
+    "review.opened": _l("opened the ending review"),
+    "review.changed": _l("wrote in the ending review"),
+    "review.agreed": _l("agreed to end the partnership"),
+    "form_link.opened": _l("opened a form link from an email"),
+    "form_link.used": _l("rated a session from a form link"),
+    "password.reset_requested": _l("asked for a password reset link"),
+    "account.password_reset_by_link": _l("set a new password with a reset link"),
+    "account.notifications_changed": _l("changed their email choices"),
+    "mail.unsubscribed": _l("unsubscribed from an email"),
 }
 
 
@@ -107,7 +108,7 @@ class AuditEvent(db.Model):
     @property
     def label(self) -> str:
         """The action in words."""
-        return ACTION_LABELS.get(self.action, self.action)
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 def record(

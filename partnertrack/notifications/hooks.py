@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from partnertrack.access import end_restricted_session, restricted_grant
 from partnertrack.core.audit import record
 from partnertrack.core.refusals import Refused
@@ -18,7 +20,7 @@ from partnertrack.models import Partnership
 from partnertrack.notifications.links import USED, use_form_link
 from partnertrack.notifications.service import send_form_link_for
 
-OTHER_SESSION = (
+OTHER_SESSION = _l(
     "This link opens the form of the session of {day:%d %B %Y} only, so nothing was saved. "
     "To rate another session, log in."
 )

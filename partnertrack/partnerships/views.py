@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.access import (
@@ -59,14 +60,17 @@ def new():
         form.started_on.data = today()
     if form.validate_on_submit():
         if form.started_on.data > today():
-            form.started_on.errors.append("The start date cannot be in the future.")
+            form.started_on.errors.append(_("The start date cannot be in the future."))
         else:
             partnership, token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
             if form.patient_email.data:
                 send_invite_token(token, form.patient_email.data)
-                flash(f"Partnership opened. The invite is being mailed to {form.patient_email.data}.", "success")
+                flash(
+                    _("Partnership opened. The invite is being mailed to %(email)s.", email=form.patient_email.data),
+                    "success",
+                )
             else:
-                flash("Partnership opened. Send the invite link below to your patient.", "success")
+                flash(_("Partnership opened. Send the invite link below to your patient."), "success")
             return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
@@ -105,9 +109,9 @@ def reinvite():
     """A new invite link (the old ones stop working), while no patient has joined."""
     partnership = g.partnership
     if partnership.closed_by_patient:
-        flash("The patient closed this partnership by deleting their account; it takes no new invite.", "error")
+        flash(_("The patient closed this partnership by deleting their account; it takes no new invite."), "error")
     elif partnership.patient_id is not None:
-        flash("The patient has already joined this partnership.", "error")
+        flash(_("The patient has already joined this partnership."), "error")
     elif (form := ReinviteForm()).validate_on_submit():
         token = new_invite(partnership)
         if form.patient_email.data:
@@ -118,9 +122,9 @@ def reinvite():
                 "success",
             )
         else:
-            flash("A new invite link is ready. Earlier links no longer work.", "success")
+            flash(_("A new invite link is ready. Earlier links no longer work."), "success")
     elif form.patient_email.errors:
-        flash(f"{form.patient_email.errors[0]} No new invite was made.", "error")
+        flash(_("%(problem)s No new invite was made.", problem=form.patient_email.errors[0]), "error")
     return redirect(url_for("partnership.show"))
 
 
@@ -160,7 +164,7 @@ def join_page(token: str):
         start_session(patient)
         record("account.created", user=patient)
         record("partnership.joined", partnership.id, user=patient)
-        flash(f"Welcome. You are now partners with {partnership.therapist.name}.", "success")
+        flash(_("Welcome. You are now partners with %(name)s.", name=partnership.therapist.name), "success")
         return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/join.html", form=form, invite=invite, token=token), 422 if form.errors else 200
 
@@ -186,6 +190,6 @@ def _join_logged_in(invite):
         except InviteProblem as problem:
             return _invalid(problem)
         record("partnership.joined", partnership.id)
-        flash(f"You are now partners with {partnership.therapist.name}.", "success")
+        flash(_("You are now partners with %(name)s.", name=partnership.therapist.name), "success")
         return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/join_confirm.html", form=form, invite=invite)
