@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from partnertrack.core.audit import AuditEvent
 from partnertrack.core.clock import as_utc

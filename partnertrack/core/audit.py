@@ -18,12 +18,12 @@ blind rating there, and an erased account would live on in it).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from partnertrack.core.clock import utcnow

@@ -16,7 +16,9 @@ class NotificationsFormBase(FlaskForm):
 
     time_zone = SelectField(
         _l("Time zone"),
-        description=_l("Emails that can wait, such as reminders, never arrive between 21:00 and 08:00 in this time zone."),
+        description=_l(
+            "Emails that can wait, such as reminders, never arrive between 21:00 and 08:00 in this time zone."
+        ),
         validate_choice=False,
     )
     submit = SubmitField(_l("Save email choices"))

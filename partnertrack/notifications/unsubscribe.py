@@ -7,8 +7,8 @@ another account, and it keeps working as long as the mail is kept.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from partnertrack.extensions import db

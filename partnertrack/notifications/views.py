@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.access import start_restricted_session
