@@ -63,7 +63,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = AccountForm()
-    form.submit.label.text = "Create therapist account"
+    form.submit.label.text = _("Create therapist account")
     if form.validate_on_submit():
         user = create_user(
             form.name.data, form.email.data, form.password.data, role=Role.THERAPIST, language=current_language()

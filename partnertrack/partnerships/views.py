@@ -152,7 +152,7 @@ def join_page(token: str):
     if current_user.is_authenticated:
         return _join_logged_in(invite)
     form = AccountForm()
-    form.submit.label.text = "Create account and join"
+    form.submit.label.text = _("Create account and join")
     if form.validate_on_submit():
         patient = create_user(
             form.name.data, form.email.data, form.password.data, role=Role.PATIENT, language=current_language()
@@ -183,7 +183,7 @@ def _join_logged_in(invite):
         )
         return render_template("partnerships/join_invalid.html", message=message, show_logout=True), 403
     form = EmptyForm()
-    form.submit.label.text = "Join this partnership"
+    form.submit.label.text = _("Join this partnership")
     if form.validate_on_submit():
         try:
             partnership = join(invite, current_user)
