@@ -329,3 +329,10 @@ def enable_two_factor(app: Flask, user_id: int) -> tuple[str, list[str]]:
         assert codes is not None
         db.session.commit()
     return secret, codes
+
+
+def set_language(app: Flask, user_id: int, language: str | None) -> None:
+    """Store an account's chosen language (None: it follows the browser)."""
+    with app.app_context():
+        db.session.get(User, user_id).language = language
+        db.session.commit()
