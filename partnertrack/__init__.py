@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_settings(app)
     config_module.apply_service_urls(app.config, app.instance_path)
     register_extensions(app)
+    register_i18n(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_hooks(app)
@@ -75,6 +76,15 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)
+
+
+def register_i18n(app: Flask) -> None:
+    """Languages: Flask-Babel with the viewer's locale, and how mail finds the recipient's language."""
+    from partnertrack.account.language import language_of
+    from partnertrack.core.i18n import register, register_language_lookup
+
+    register(app)
+    register_language_lookup(app, language_of)
 
 
 def register_blueprints(app: Flask) -> None:

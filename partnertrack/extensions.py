@@ -1,5 +1,6 @@
 """Every Flask extension object, created unbound and bound in create_app with init_app."""
 
+from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,3 +21,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 cache = Cache()
+babel = Babel()

@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     active: so.Mapped[bool] = so.mapped_column(default=True)
     # Bumped on logout, password change and disabling: every older session stops working.
     session_version: so.Mapped[int] = so.mapped_column(default=1)
+    # The interface and mail language ("en", "es", "de"); None: follow the browser (core/i18n.py).
+    language: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     @property

@@ -470,3 +470,10 @@ def seed_clinic(app: Flask, email: Callable[[str], str], therapists: int = 20, s
         )
         db.session.remove()
     return site
+
+
+def set_language(app: Flask, user_id: int, language: str | None) -> None:
+    """Store an account's chosen language (None: it follows the browser)."""
+    with app.app_context():
+        db.session.get(User, user_id).language = language
+        db.session.commit()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from partnertrack.core.audit import AuditEvent
 from partnertrack.core.clock import as_utc
@@ -78,19 +79,26 @@ def _row(event: AuditEvent, reader: User, names: dict[int, str], partnerships: d
 def _who(event: AuditEvent, reader: User, names: dict[int, str]) -> str:
     """ "You", the actor's name, or what is known of an erased or unknown actor."""
     if event.actor_id == reader.id:
-        return "You"
+        return _("You")
     if event.actor_id is not None:
-        role = f" ({event.actor_role})" if event.actor_role else ""
-        return names.get(event.actor_id, "An account") + role
+        name = names.get(event.actor_id) or _("An account")
+        return f"{name} ({_role_word(event.actor_role)})" if event.actor_role else name
+    if event.actor_role == "therapist":
+        return _("The therapist (account deleted)")
     if event.actor_role:
-        return f"The {event.actor_role} (account deleted)"
+        return _("The patient (account deleted)")
     if event.remote_addr is None:
-        return "An administrator (command line)"
-    return "Someone not logged in"
+        return _("An administrator (command line)")
+    return _("Someone not logged in")
+
+
+def _role_word(role: str) -> str:
+    """A role as the reader's language names it."""
+    return _("therapist") if role == "therapist" else _("patient")
 
 
 def _partnership_label(partnership: Partnership, reader: User) -> str:
     """How the reader names a partnership: the patient's name, or "with" the therapist."""
     if partnership.therapist_id == reader.id:
         return partnership.patient_name
-    return f"With {partnership.therapist.name}"
+    return _("With %(name)s", name=partnership.therapist.name)

@@ -17,6 +17,7 @@ disables such an account instead (``flask --app partnertrack user disable``).
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.audit import pseudonymise, record
 from partnertrack.core.outbox import forget_address
@@ -29,7 +30,7 @@ from partnertrack.review.models import Review
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 from partnertrack.summaries.versions import touch
 
-THERAPIST_BLOCKED = (
+THERAPIST_BLOCKED = _l(
     "Your partnerships hold your patients' records, so the account cannot be deleted here. "
     "Ask your PartnerTrack administrator to disable it instead."
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.auth import two_factor
@@ -63,9 +64,9 @@ def setup():
             user.session_version += 1
             record("account.two_factor_enabled", user=user)
             start_session(user)
-            flash("Two-factor sign-in is on. You were logged out on every other device.", "success")
+            flash(_("Two-factor sign-in is on. You were logged out on every other device."), "success")
             return render_template("account/recovery_codes.html", codes=codes)
-        form.code.errors.append("That code is not right. Check the time on your phone and try the newest code.")
+        form.code.errors.append(_("That code is not right. Check the time on your phone and try the newest code."))
     uri = two_factor.provisioning_uri(user, secret)
     return render_template(
         "account/two_factor_setup.html",
@@ -98,11 +99,11 @@ def disable():
     user = current_user._get_current_object()
     form = PasswordConfirmForm()
     if two_factor.required_for(user):
-        flash("Your account must use two-factor sign-in, so it cannot be turned off.", "error")
+        flash(_("Your account must use two-factor sign-in, so it cannot be turned off."), "error")
     elif form.validate_on_submit() and _password_ok(form):
         two_factor.turn_off(user)
         record("account.two_factor_disabled", user=user)
-        flash("Two-factor sign-in is off. Your password alone now signs you in.", "info")
+        flash(_("Two-factor sign-in is off. Your password alone now signs you in."), "info")
     else:
         flash(form.current.errors[0] if form.current.errors else "Please enter your current password.", "error")
     return redirect(url_for("account_two_factor.index"))

@@ -15,12 +15,14 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from partnertrack.account.activity import activity_for, my_partnerships
 from partnertrack.account.data import build_export
 from partnertrack.account.erasure import delete_account, deletion_blocker
-from partnertrack.account.forms import DeleteAccountForm, PasswordChangeForm
+from partnertrack.account.forms import DeleteAccountForm, LanguageForm, PasswordChangeForm
+from partnertrack.account.language import set_language
 from partnertrack.auth.service import start_session
 from partnertrack.core.audit import record
 from partnertrack.core.password_policy import policy_problem
@@ -52,10 +54,35 @@ password_reentry = limiter.shared_limit(
 @login_required
 def index():
     """The user's account: who they are and what they can do with their data."""
+    return _account_page(LanguageForm(language=current_user.language or ""))
+
+
+def _account_page(language_form: LanguageForm, status: int = 200):
+    """The account page with the language form as given (a refused choice shows its error)."""
     from partnertrack.clinic.service import consent_of
 
     consent = consent_of(current_user) if current_user.role == "patient" else False
-    return render_template("account/index.html", blocker=deletion_blocker(current_user), supervision_consent=consent)
+    page = render_template(
+        "account/index.html",
+        blocker=deletion_blocker(current_user),
+        supervision_consent=consent,
+        language_form=language_form,
+    )
+    return page, status
+
+
+@bp.post("/language")
+@login_required
+def language():
+    """Store the language chosen for the user's pages and mail (or follow the browser again)."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        return _account_page(form, 422)
+    set_language(current_user._get_current_object(), form.language.data)
+    record("account.language_changed")
+    # Flashed after the change, so the message already speaks the chosen language.
+    flash(_("Your language was saved."), "success")
+    return redirect(url_for("account.index"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -66,18 +93,18 @@ def password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         if not check_password(current_user.password_hash, form.current.data):
-            form.current.errors.append("That is not your current password.")
+            form.current.errors.append(_("That is not your current password."))
         elif (problem := policy_problem(form.password.data, current_user.email, current_user.name)) is not None:
             form.password.errors.append(problem)
         elif form.password.data == form.current.data:
-            form.password.errors.append("Please choose a password different from your current one.")
+            form.password.errors.append(_("Please choose a password different from your current one."))
         else:
             user = current_user._get_current_object()
             user.password_hash = hash_password(form.password.data)
             user.session_version += 1
             record("account.password_changed", user=user)
             start_session(user)
-            flash("Your password was changed. You were logged out everywhere else.", "success")
+            flash(_("Your password was changed. You were logged out everywhere else."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/password.html", form=form), 422 if form.errors else 200
 
@@ -110,9 +137,9 @@ def delete():
             delete_account(current_user._get_current_object())
             logout_user()
             session.clear()
-            flash("Your account and everything you wrote in PartnerTrack have been deleted.", "info")
+            flash(_("Your account and everything you wrote in PartnerTrack have been deleted."), "info")
             return redirect(url_for("auth.login"))
-        form.current.errors.append("That is not your current password.")
+        form.current.errors.append(_("That is not your current password."))
     status = 422 if form.errors else 200
     return render_template("account/delete.html", form=form, blocker=blocker), status
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -15,11 +16,11 @@ from partnertrack.core.passwords import MAX_LENGTH, MIN_LENGTH
 from partnertrack.extensions import db
 from partnertrack.models import User
 
-TAKEN_MESSAGE = (
+TAKEN_MESSAGE = _l(
     "We could not create an account with this email address. "
     "If you already have an account, log in instead; if you cannot, ask your PartnerTrack administrator."
 )
-PASSWORD_HINT = f"At least {MIN_LENGTH} characters. A long phrase is easier to remember than symbols."
+PASSWORD_HINT = _l("At least %(count)d characters. A long phrase is easier to remember than symbols.", count=MIN_LENGTH)
 
 
 def normalise_email(value: str | None) -> str:
@@ -33,16 +34,16 @@ def not_common(_form, field) -> None:
         raise ValidationError(COMMON_MESSAGE)
 
 
-def password_field(label: str = "Password") -> PasswordField:
+def password_field(label: str = _l("Password")) -> PasswordField:
     """A password input with the length policy, the common-password check and clear messages."""
     return PasswordField(
         label,
         validators=[
-            DataRequired(message="Please choose a password."),
+            DataRequired(message=_l("Please choose a password.")),
             Length(
                 min=MIN_LENGTH,
                 max=MAX_LENGTH,
-                message=f"Your password must be between {MIN_LENGTH} and {MAX_LENGTH} characters long.",
+                message=_l("Your password must be between %(min)d and %(max)d characters long."),
             ),
             not_common,
         ],
@@ -54,31 +55,31 @@ class AccountForm(FlaskForm):
     """Name, email and a confirmed password: shared by sign-up and joining by invite."""
 
     name = StringField(
-        "Name",
+        _l("Name"),
         validators=[
-            DataRequired(message="Please enter your name."),
-            Length(max=120, message="Please keep your name under 120 characters."),
+            DataRequired(message=_l("Please enter your name.")),
+            Length(max=120, message=_l("Please keep your name under 120 characters.")),
         ],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired(message="Please enter your email address."),
-            Length(max=254, message="That email address is too long."),
-            Email(message="Please enter a valid email address, like name@example.org.", check_deliverability=False),
+            DataRequired(message=_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            Email(message=_l("Please enter a valid email address, like name@example.org."), check_deliverability=False),
         ],
         filters=[normalise_email],
     )
     password = password_field()
     confirm = PasswordField(
-        "Confirm password",
+        _l("Confirm password"),
         validators=[
-            DataRequired(message="Please type your password again."),
-            EqualTo("password", message="The two passwords do not match."),
+            DataRequired(message=_l("Please type your password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
         ],
     )
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
     def validate_email(self, field) -> None:
         """Refuse an email that already has an account, in words that do not say so.
@@ -109,11 +110,11 @@ class LoginForm(FlaskForm):
     """Email and password."""
 
     email = EmailField(
-        "Email",
-        validators=[DataRequired(message="Please enter your email address."), Length(max=254)],
+        _l("Email"),
+        validators=[DataRequired(message=_l("Please enter your email address.")), Length(max=254)],
         filters=[normalise_email],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired(message="Please enter your password."), Length(max=MAX_LENGTH)]
+        _l("Password"), validators=[DataRequired(message=_l("Please enter your password.")), Length(max=MAX_LENGTH)]
     )
-    submit = SubmitField("Log in")
+    submit = SubmitField(_l("Log in"))

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -30,43 +32,43 @@ from partnertrack.extensions import db, limiter
 from partnertrack.models import User
 
 bp = Blueprint("reset", __name__)
-SUBJECT = "Reset your PartnerTrack password"
-ANSWER = (
+SUBJECT = _l("Reset your PartnerTrack password")
+ANSWER = _l(
     "If an account uses that address, we have sent it a link to choose a new password. "
     "The link works once, for one hour. No mail after a few minutes? Check the spam folder, or ask again."
 )
-INVALID = "This password reset link is not valid. It may have been copied only in part: ask for a new one."
-USED = "This password reset link has already been used. If you did not change your password, ask for a new link."
-EXPIRED = "This password reset link has expired: links work for one hour. Ask for a new one."
+INVALID = _l("This password reset link is not valid. It may have been copied only in part: ask for a new one.")
+USED = _l("This password reset link has already been used. If you did not change your password, ask for a new link.")
+EXPIRED = _l("This password reset link has expired: links work for one hour. Ask for a new one.")
 
 
 class ResetRequestForm(FlaskForm):
     """The address of the account."""
 
     email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired(message="Please enter your email address."),
-            Length(max=254, message="That email address is too long."),
-            Email(message="Please enter a valid email address, like name@example.org.", check_deliverability=False),
+            DataRequired(message=_l("Please enter your email address.")),
+            Length(max=254, message=_l("That email address is too long.")),
+            Email(message=_l("Please enter a valid email address, like name@example.org."), check_deliverability=False),
         ],
         filters=[normalise_email],
     )
-    submit = SubmitField("Send me a link")
+    submit = SubmitField(_l("Send me a link"))
 
 
 class NewPasswordForm(FlaskForm):
     """The new password, twice."""
 
-    password = password_field("New password")
+    password = password_field(_l("New password"))
     confirm = PasswordField(
-        "Confirm password",
+        _l("Confirm password"),
         validators=[
-            DataRequired(message="Please type your new password again."),
-            EqualTo("password", message="The two passwords do not match."),
+            DataRequired(message=_l("Please type your new password again.")),
+            EqualTo("password", message=_l("The two passwords do not match.")),
         ],
     )
-    submit = SubmitField("Set new password")
+    submit = SubmitField(_l("Set new password"))
 
 
 def _limit() -> str:
@@ -160,7 +162,9 @@ def reset_page(token: str):
         if problem is not None:
             form.password.errors.append(problem)
         elif set_new_password(reset, form.password.data):
-            flash("Your password was changed and you were logged out everywhere. Log in with the new one.", "success")
+            flash(
+                _("Your password was changed and you were logged out everywhere. Log in with the new one."), "success"
+            )
             return redirect(url_for("auth.login"))
         else:
             return render_template("auth/reset_invalid.html", message=USED), 410

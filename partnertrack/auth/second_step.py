@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from partnertrack.auth import two_factor
@@ -64,7 +65,7 @@ def verify():
     user = _pending_user()
     if user is None:
         session.pop(PENDING, None)
-        flash("Please log in again: the sign-in was not finished within five minutes.", "info")
+        flash(_("Please log in again: the sign-in was not finished within five minutes."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -74,13 +75,15 @@ def verify():
         if method is None:
             spend(budgets)
             record("login.two_factor_failed", subject_id=user.id)
-            form.code.errors.append("That code is not right. Check that your app shows PartnerTrack and try again.")
+            form.code.errors.append(_("That code is not right. Check that your app shows PartnerTrack and try again."))
             return render_template("auth/two_factor.html", form=form)  # 200: the failed attempt is recorded
         response = complete_sign_in(user, session[PENDING].get("next") or url_for("dashboard.index"))
         if method == "recovery code":
             record("login.recovery_code_used", user=user)
             left = two_factor.recovery_codes_left(user)
-            flash(f"You signed in with a recovery code; {left} left. Make new ones under Account.", "info")
+            flash(
+                _("You signed in with a recovery code; %(left)s left. Make new ones under Account.", left=left), "info"
+            )
         return response
     return render_template("auth/two_factor.html", form=form), 422 if form.errors else 200
 
@@ -95,5 +98,5 @@ def hold_until_set_up():
         return None
     if two_factor.enabled_for(current_user):
         return None
-    flash("PartnerTrack asks your account to use two-factor sign-in. Please set it up to go on.", "info")
+    flash(_("PartnerTrack asks your account to use two-factor sign-in. Please set it up to go on."), "info")
     return redirect(url_for("account_two_factor.setup"))

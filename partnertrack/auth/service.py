@@ -10,14 +10,25 @@ from flask_login import login_user
 
 from partnertrack.auth.login_throttle import remember_device
 from partnertrack.core.audit import record
+from partnertrack.core.i18n import supported
 from partnertrack.core.passwords import hash_password
 from partnertrack.extensions import db
 from partnertrack.models import User
 
 
-def create_user(name: str, email: str, password: str, role: str) -> User:
-    """Add a user with a hashed password (flushed, so it has its id; the caller commits)."""
-    user = User(name=name.strip(), email=email.strip().lower(), password_hash=hash_password(password), role=role)
+def create_user(name: str, email: str, password: str, role: str, language: str | None = None) -> User:
+    """Add a user with a hashed password (flushed, so it has its id; the caller commits).
+
+    ``language``: the one the account was made in (sign-up and joining pass the page's), so
+    mail reaches the person in it before they ever open the account page.
+    """
+    user = User(
+        name=name.strip(),
+        email=email.strip().lower(),
+        password_hash=hash_password(password),
+        role=role,
+        language=supported(language),
+    )
     db.session.add(user)
     db.session.flush()
     return user

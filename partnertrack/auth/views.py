@@ -14,6 +14,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from partnertrack.auth import signup, two_factor
@@ -23,6 +24,7 @@ from partnertrack.auth.second_step import begin as begin_second_step
 from partnertrack.auth.service import complete_sign_in, create_user, safe_next, start_session
 from partnertrack.core.audit import record
 from partnertrack.core.forms import EmptyForm
+from partnertrack.core.i18n import current_language
 from partnertrack.core.passwords import burn_time, check_password
 from partnertrack.core.roles import Role
 from partnertrack.core.throttle import refuse_if_spent, spend
@@ -72,16 +74,18 @@ def register():
         return redirect(url_for("dashboard.index"))
     mailed = signup.by_mail()
     form = MailedSignupForm() if mailed else AccountForm()
-    form.submit.label.text = "Create therapist account"
+    form.submit.label.text = _("Create therapist account")
     if form.validate_on_submit() and mailed:
         signup.request_signup(form.name.data, form.email.data, form.password.data)
         g.signup_mailed = True
         return render_template("auth/reset_sent.html", answer=signup.answer())
     if form.validate_on_submit():
-        user = create_user(form.name.data, form.email.data, form.password.data, role=Role.THERAPIST)
+        user = create_user(
+            form.name.data, form.email.data, form.password.data, role=Role.THERAPIST, language=current_language()
+        )
         start_session(user)
         record("account.created", user=user)
-        flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
+        flash(_("Welcome to PartnerTrack. Start by opening a partnership for a patient."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -124,7 +128,7 @@ def login():
         if user is None or not check_password(user.password_hash, form.password.data) or not user.active:
             spend(budgets)
             _record_failed_login(user)
-            flash("That email and password do not match an active account.", "error")
+            flash(_("That email and password do not match an active account."), "error")
             return render_template("auth/login.html", form=form), 200
         target = safe_next(request.args.get("next")) or url_for("dashboard.index")
         if two_factor.enabled_for(user):
@@ -144,7 +148,7 @@ def logout():
     record("logout")
     logout_user()
     session.clear()  # nothing of the ended session stays in the (readable) cookie
-    flash("You have logged out.", "info")
+    flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
 

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from partnertrack.core.refusals import Refused
 from partnertrack.extensions import db
 
 MESSAGES = {
-    400: "The request could not be understood. Please go back and try again.",
-    403: "You do not have permission to do that.",
-    404: "There is nothing here, or it is not yours to see.",
-    405: "That action is not allowed here.",
-    413: "What you sent is too large. Please shorten it and try again.",
-    429: "Too many attempts. Please wait a minute and try again.",
-    500: "Something went wrong on our side. Nothing you sent was lost half-way; please try again.",
-    503: "The service is not available right now. Please try again shortly.",
+    400: _l("The request could not be understood. Please go back and try again."),
+    403: _l("You do not have permission to do that."),
+    404: _l("There is nothing here, or it is not yours to see."),
+    405: _l("That action is not allowed here."),
+    413: _l("What you sent is too large. Please shorten it and try again."),
+    429: _l("Too many attempts. Please wait a minute and try again."),
+    500: _l("Something went wrong on our side. Nothing you sent was lost half-way; please try again."),
+    503: _l("The service is not available right now. Please try again shortly."),
 }
 
 
@@ -31,9 +33,9 @@ def wants_json() -> bool:
 def render_error(error: HTTPException):
     """Render ``error`` as a page (or JSON) with a plain-language message."""
     code = error.code or 500
-    message = getattr(error, "user_message", None) or MESSAGES.get(code, error.description)
+    message = str(getattr(error, "user_message", None) or MESSAGES.get(code, error.description))
     if code == 400 and error.description and "CSRF" in error.description:
-        message = "This form has expired or was not sent from PartnerTrack. Please reload the page and try again."
+        message = _("This form has expired or was not sent from PartnerTrack. Please reload the page and try again.")
     if wants_json():
         response = {"error": message, "status": code}
         return response, code, _retry_headers(error)

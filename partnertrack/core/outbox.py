@@ -21,10 +21,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, has_request_context, render_template
+from flask_babel import force_locale
 
 from partnertrack.core.clock import utcnow
 from partnertrack.core.email import new_message_id, public_base_url
+from partnertrack.core.i18n import current_language, mail_locale
 from partnertrack.extensions import db
 
 PENDING, SENT, FAILED, SKIPPED = "pending", "sent", "failed", "skipped"
@@ -81,9 +83,13 @@ def enqueue(
     """Record one mail in the current transaction (flushed; the caller's request commits).
 
     ``payload`` holds ids only, never a token or a text; the address that links start with
-    is added here (``base_url``), read while the causing request is still there.
+    is added here (``base_url``), read while the causing request is still there, and so is
+    the request's language (``locale``): a recipient without an account (an invited patient)
+    gets the mail in it; an account's own stored language wins at send time.
     """
     data = {"base_url": public_base_url(), **(payload or {})}
+    if has_request_context():
+        data.setdefault("locale", current_language())
     message = OutboxMessage(
         message_id=new_message_id(),
         kind=kind,
@@ -132,11 +138,12 @@ def register_renderer(app: Flask, kind: str, renderer: Renderer) -> None:
 
 
 def render(message: OutboxMessage) -> Rendered | Skip | Later:
-    """The mail ``message`` stands for, written now by its kind's renderer."""
+    """The mail ``message`` stands for, written now by its kind's renderer in the recipient's language."""
     renderer = current_app.extensions.get(_REGISTRY, {}).get(message.kind)
     if renderer is None:
         return Skip(f"no renderer for mail of kind {message.kind!r}")
-    return renderer(message)
+    with force_locale(mail_locale(message.user_id, message.data.get("locale"))):
+        return renderer(message)
 
 
 def latest_by_ref(refs: list[str]) -> dict[str, OutboxMessage]:
@@ -155,6 +162,7 @@ def render_letter(template: str, subject: str, base_url: str, unsubscribe_url: s
     The worker has no request of its own: a request context for ``base_url`` lets the
     templates build absolute links with ``url_for(..., _external=True)``.
     """
+    subject = str(subject)  # a lazy string is translated here, in the mail's language
     values = {**context, "subject": subject, "base_url": base_url, "unsubscribe_url": unsubscribe_url}
     with current_app.test_request_context(base_url=base_url):
         text = render_template(f"email/{template}.txt", **values)

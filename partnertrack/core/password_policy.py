@@ -13,14 +13,15 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
 
 COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 
-COMMON_MESSAGE = "This password is one of the most commonly used, so it is easy to guess. Please choose another."
-EMAIL_MESSAGE = "Your password must not be your email address."
-WEAK_MESSAGE = "This password would be easy to guess."
-WEAK_ADVICE = "A few unrelated words, or a short sentence only you would write, make a strong password."
+COMMON_MESSAGE = _l("This password is one of the most commonly used, so it is easy to guess. Please choose another.")
+EMAIL_MESSAGE = _l("Your password must not be your email address.")
+WEAK_MESSAGE = _l("This password would be easy to guess.")
+WEAK_ADVICE = _l("A few unrelated words, or a short sentence only you would write, make a strong password.")
 # zxcvbn's score: 3 means "safely unguessable: moderate protection from an offline attack"
 # (about 10^8 guesses and more), its authors' and OWASP's recommended minimum.
 MIN_SCORE = 3
@@ -101,4 +102,4 @@ def strength_problem(password: str, context: Iterable[str] = APP_WORDS) -> str |
     if result["score"] >= MIN_SCORE:
         return None
     warning = result["feedback"].get("warning") or ""
-    return " ".join(part for part in (WEAK_MESSAGE, warning, WEAK_ADVICE) if part)
+    return " ".join(str(part) for part in (WEAK_MESSAGE, warning, WEAK_ADVICE) if part)

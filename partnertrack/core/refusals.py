@@ -15,6 +15,8 @@ class Refused(Exception):
     """
 
     def __init__(self, message: str, *, status: int = 409, redirect_to: str | None = None):
+        # str(): a translated message may arrive as a lazy string; it is flashed into the session.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.status = status

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 
@@ -17,20 +18,22 @@ class GoalForm(FlaskForm):
         GOAL_TEXT_MAX,
         "Please write the goal.",
         "the goal",
-        description=f"One goal you want to work on together, in your own words (up to {GOAL_TEXT_MAX} characters).",
+        description=_l(
+            "One goal you want to work on together, in your own words (up to %(max)s characters).", max=GOAL_TEXT_MAX
+        ),
     )
-    submit = SubmitField("Add goal")
+    submit = SubmitField(_l("Add goal"))
 
 
 class RewordForm(FlaskForm):
     """New wording for an active goal; made with a per-goal prefix so each card's ids differ."""
 
     text = text_field("New wording", GOAL_TEXT_MAX, "Please write the goal.", "the goal")
-    submit = SubmitField("Save new wording")
+    submit = SubmitField(_l("Save new wording"))
 
 
 class StatusForm(FlaskForm):
     """Mark a goal achieved or dropped, or set it active again (the button carries the status)."""
 
     status = HiddenField()
-    submit = SubmitField("Change")
+    submit = SubmitField(_l("Change"))

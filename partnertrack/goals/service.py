@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from partnertrack.core.clock import today, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
@@ -29,9 +30,15 @@ def clean_text(text: str | None) -> str:
     """The goal as typed, without surrounding spaces; Refused when empty or too long."""
     text = (text or "").strip()
     if not text:
-        raise Refused("Please write the goal.")
+        raise Refused(_("Please write the goal."))
     if len(text) > GOAL_TEXT_MAX:
-        raise Refused(f"Please keep the goal to {GOAL_TEXT_MAX} characters or fewer (it has {len(text)}).")
+        raise Refused(
+            _(
+                "Please keep the goal to %(max)s characters or fewer (it has %(length)s).",
+                max=GOAL_TEXT_MAX,
+                length=len(text),
+            )
+        )
     return text
 
 
@@ -72,21 +79,32 @@ def reword(goal: Goal, role: str, user: User | None, text: str) -> None:
     """Change an active goal's wording (not committed)."""
     text = clean_text(text)
     if goal.status != "active":
-        raise Refused("Only an active goal can be reworded. Set it active again first.")
+        raise Refused(_("Only an active goal can be reworded. Set it active again first."))
     if text == goal.text:
-        raise Refused("The new wording is the same as the current one.")
+        raise Refused(_("The new wording is the same as the current one."))
     goal.text = text
     _revise(goal, "reworded", role, user)
+
+
+def _status_word(status: str) -> str:
+    """A goal's status in the viewer's language, as a sentence uses it."""
+    return {"active": _("active"), "achieved": _("achieved"), "dropped": _("dropped")}.get(status, status)
 
 
 def set_status(goal: Goal, role: str, user: User | None, status: str) -> None:
     """Mark a goal achieved or dropped, or set it active again (not committed)."""
     if status not in STATUS_ACTIONS:
-        raise Refused("Please choose achieved, dropped or active.")
+        raise Refused(_("Please choose achieved, dropped or active."))
     if status == goal.status:
-        raise Refused(f"This goal is already {status}.")
+        raise Refused(_("This goal is already %(status)s.", status=_status_word(status)))
     if status != "active" and goal.status != "active":
-        raise Refused(f"This goal is {goal.status}. Set it active again before marking it {status}.")
+        raise Refused(
+            _(
+                "This goal is %(status)s. Set it active again before marking it %(new)s.",
+                status=_status_word(goal.status),
+                new=_status_word(status),
+            )
+        )
     goal.status = status
     _revise(goal, STATUS_ACTIONS[status], role, user)
 

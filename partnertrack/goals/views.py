@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint
@@ -64,7 +65,7 @@ def add():
         return _page(add_form=form), 422
     goal = service.add_goal(g.partnership, g.role, current_user, form.text.data)
     audit.record("goal.added", g.partnership.id, f"goal {goal.id}")
-    flash("Goal added. You can both rate progress on it with each session.", "success")
+    flash(_("Goal added. You can both rate progress on it with each session."), "success")
     return redirect(_back_to(goal))
 
 
@@ -83,7 +84,7 @@ def reword(goal_id: int):
                 flash(refusal.message, "error")  # an inactive goal's card has no wording field
         else:
             audit.record("goal.changed", g.partnership.id, f"goal {goal.id} reworded")
-            flash("Goal reworded. The earlier wording stays in its history.", "success")
+            flash(_("Goal reworded. The earlier wording stays in its history."), "success")
             return redirect(_back_to(goal))
     return _page(reword_forms={goal.id: form}), 422
 

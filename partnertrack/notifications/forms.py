@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.validators import ValidationError
@@ -14,11 +15,13 @@ class NotificationsFormBase(FlaskForm):
     """The time zone; one box per kind of mail is added for the account's role."""
 
     time_zone = SelectField(
-        "Time zone",
-        description="Emails that can wait, such as reminders, never arrive between 21:00 and 08:00 in this time zone.",
+        _l("Time zone"),
+        description=_l(
+            "Emails that can wait, such as reminders, never arrive between 21:00 and 08:00 in this time zone."
+        ),
         validate_choice=False,
     )
-    submit = SubmitField("Save email choices")
+    submit = SubmitField(_l("Save email choices"))
 
     def validate_time_zone(self, field) -> None:
         """Only a time zone this machine knows."""

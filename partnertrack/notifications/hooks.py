@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
 from partnertrack.access import end_restricted_session, restricted_grant
 from partnertrack.core.audit import record
+from partnertrack.core.filters import long_date
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.models import Partnership
 from partnertrack.notifications.links import USED, use_form_link
 from partnertrack.notifications.service import send_form_link_for
 
-OTHER_SESSION = (
-    "This link opens the form of the session of {day:%d %B %Y} only, so nothing was saved. "
-    "To rate another session, log in."
+OTHER_SESSION = _l(
+    "This link opens the form of the session of %(day)s only, so nothing was saved. To rate another session, log in."
 )
 
 
@@ -28,7 +30,7 @@ def before_rating_saved(day: date | None) -> None:
     """Refuse, before anything is looked up or stored, a rating of another session than a form link's."""
     grant = restricted_grant()
     if grant is not None and day is not None and grant["date"] != day.isoformat():
-        raise Refused(OTHER_SESSION.format(day=date.fromisoformat(grant["date"])))
+        raise Refused(OTHER_SESSION % {"day": long_date(date.fromisoformat(grant["date"]))})
 
 
 def after_rating_saved(partnership: Partnership, role: str, day: date, created: bool) -> None:
@@ -41,7 +43,7 @@ def after_rating_saved(partnership: Partnership, role: str, day: date, created: 
     if grant is None:
         return
     if grant["date"] != day.isoformat():
-        raise Refused(OTHER_SESSION.format(day=date.fromisoformat(grant["date"])))
+        raise Refused(OTHER_SESSION % {"day": long_date(date.fromisoformat(grant["date"]))})
     if not use_form_link(grant["link"]):
         raise Refused(USED)
     record("form_link.used", partnership.id)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.clock import as_utc, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
@@ -21,11 +22,11 @@ from partnertrack.extensions import db
 from partnertrack.models import Rating, TherapySession
 from partnertrack.notifications.models import FormLink
 
-INVALID = "This link is not valid. It may have been copied only in part. Log in to rate the session instead."
-USED = "This link has already been used: each link opens its form once. Log in to see or change your rating."
-EXPIRED = "This link has expired: links work for {hours} hours. Log in to rate the session instead."
-RATED = "You have already rated this session. Log in to see your rating or change it."
-CLOSED = "This form can no longer be filled in from a link. Log in to see the partnership."
+INVALID = _l("This link is not valid. It may have been copied only in part. Log in to rate the session instead.")
+USED = _l("This link has already been used: each link opens its form once. Log in to see or change your rating.")
+EXPIRED = _l("This link has expired: links work for {hours} hours. Log in to rate the session instead.")
+RATED = _l("You have already rated this session. Log in to see your rating or change it.")
+CLOSED = _l("This form can no longer be filled in from a link. Log in to see the partnership.")
 
 
 class LinkProblem(Exception):

@@ -12,10 +12,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app, g
 from flask_login import current_user
 
+from partnertrack.core.filters import date_time
 from partnertrack.notifications.schedule import zone
 from partnertrack.notifications.settings import time_zone_of
-
-FORMAT = "%d %b %Y, %H:%M"
 
 
 def viewer_zone() -> ZoneInfo:
@@ -28,13 +27,17 @@ def viewer_zone() -> ZoneInfo:
     return g.viewer_zone
 
 
-def local_time(value: datetime | None, fmt: str = FORMAT) -> str:
-    """A stored time as the viewer's wall-clock time ("" for none); a naive value is UTC (SQLite)."""
+def local_time(value: datetime | None, fmt: str | None = None) -> str:
+    """A stored time as the viewer's wall-clock time, in the viewer's language ("" for none).
+
+    A naive value is UTC (SQLite). ``fmt`` (strftime) is for machine-like text only.
+    """
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(viewer_zone()).strftime(fmt)
+    local = value.astimezone(viewer_zone())
+    return local.strftime(fmt) if fmt else date_time(local)
 
 
 def register(app: Flask) -> None:

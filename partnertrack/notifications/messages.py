@@ -12,6 +12,7 @@ therapist where delivery is shown) or ``Later`` (quiet hours).
 from __future__ import annotations
 
 from flask import Flask, current_app, url_for
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.clock import as_utc, now
 from partnertrack.core.outbox import Later, OutboxMessage, Rendered, Skip, register_renderer, render_letter
@@ -27,11 +28,11 @@ from partnertrack.notifications.unsubscribe import unsubscribe_url
 from partnertrack.partnerships.service import invite_token
 
 SUBJECTS = {
-    "invite": "You are invited to PartnerTrack",
-    "form_link": "A form is waiting for you in PartnerTrack",
-    "reminder": "A reminder: a form is waiting for you in PartnerTrack",
-    "alert": "Please look at PartnerTrack soon",
-    "digest": "Your weekly PartnerTrack summary",
+    "invite": _l("You are invited to PartnerTrack"),
+    "form_link": _l("A form is waiting for you in PartnerTrack"),
+    "reminder": _l("A reminder: a form is waiting for you in PartnerTrack"),
+    "alert": _l("Please look at PartnerTrack soon"),
+    "digest": _l("Your weekly PartnerTrack summary"),
 }
 TURNED_OFF = "Not sent: the recipient turned these emails off."
 

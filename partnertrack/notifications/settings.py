@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.tokens import hash_token
 from partnertrack.extensions import db
@@ -15,10 +16,10 @@ from partnertrack.notifications.schedule import zone
 # The kinds a person can turn off, per role, with the words the account page uses.
 # Password reset is not among them: it is only ever sent when asked for.
 KINDS = {
-    "form_links": "A link to the form after each session",
-    "reminders": "One reminder when a form is still waiting two days later",
-    "alerts": "An alert when a patient raises a concern or asks to talk soon",
-    "digest": "A weekly summary on Monday: forms owed and new signals",
+    "form_links": _l("A link to the form after each session"),
+    "reminders": _l("One reminder when a form is still waiting two days later"),
+    "alerts": _l("An alert when a patient raises a concern or asks to talk soon"),
+    "digest": _l("A weekly summary on Monday: forms owed and new signals"),
 }
 KINDS_BY_ROLE = {"patient": ("form_links", "reminders"), "therapist": ("alerts", "digest")}
 

@@ -8,6 +8,7 @@ another account, and it keeps working as long as the mail is kept.
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from partnertrack.extensions import db
@@ -17,7 +18,7 @@ from partnertrack.notifications.settings import KINDS, address_key, suppress, tu
 SALT = "partnertrack-unsubscribe"
 ALL = "all"
 # What each unsubscribe stops, as the confirmation page says it.
-STOPS = {**KINDS, "invite": "Invitations to PartnerTrack at this address", ALL: "Every email you can turn off"}
+STOPS = {**KINDS, "invite": _l("Invitations to PartnerTrack at this address"), ALL: _l("Every email you can turn off")}
 
 
 def _serializer() -> URLSafeSerializer:

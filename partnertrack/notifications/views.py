@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.access import start_restricted_session
@@ -76,6 +77,6 @@ def preferences():
     if form.validate_on_submit():
         save_settings(current_user, chosen_kinds(form, current_user.role), form.time_zone.data)
         record("account.notifications_changed")
-        flash("Your email choices were saved.", "success")
+        flash(_("Your email choices were saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template("notifications/preferences.html", form=form), 422 if form.errors else 200

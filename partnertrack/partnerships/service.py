@@ -6,6 +6,7 @@ import hmac
 from datetime import date, timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.clock import as_utc, utcnow
 from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
@@ -80,20 +81,22 @@ class InviteProblem(Exception):
 def find_invite(token: str) -> Invite:
     """The usable invite for ``token``, or InviteProblem saying why it is not usable."""
     if not token or len(token) > TOKEN_MAX_LENGTH:
-        raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
+        raise InviteProblem(_l("This invite link is not valid. Please ask your therapist for a new one."), 404)
     invite = db.session.scalar(db.select(Invite).where(Invite.token_hash == hash_token(token)))
     if invite is None:
-        raise InviteProblem("This invite link is not valid. Please ask your therapist for a new one.", 404)
+        raise InviteProblem(_l("This invite link is not valid. Please ask your therapist for a new one."), 404)
     if invite.used_at is not None:
         raise InviteProblem(
-            "This invite link has already been used. If you joined with it, log in; "
-            "otherwise ask your therapist for a new link.",
+            _l(
+                "This invite link has already been used. If you joined with it, log in; "
+                "otherwise ask your therapist for a new link."
+            ),
             410,
         )
     if as_utc(invite.expires_at) <= utcnow():
-        raise InviteProblem("This invite link has expired. Please ask your therapist for a new one.", 410)
+        raise InviteProblem(_l("This invite link has expired. Please ask your therapist for a new one."), 410)
     if invite.partnership.patient_id is not None:
-        raise InviteProblem("This partnership already has a patient.", 410)
+        raise InviteProblem(_l("This partnership already has a patient."), 410)
     return invite
 
 
@@ -104,7 +107,7 @@ def join(invite: Invite, patient: User) -> Partnership:
         db.update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None)).values(used_at=utcnow())
     )
     if claimed.rowcount != 1:
-        raise InviteProblem("This invite link has already been used.", 410)
+        raise InviteProblem(_l("This invite link has already been used."), 410)
     partnership = invite.partnership
     partnership.patient = patient
     if partnership.status == "invited":

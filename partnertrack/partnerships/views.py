@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.access import (
@@ -25,6 +26,7 @@ from partnertrack.auth.service import create_user, start_session
 from partnertrack.core.audit import record, record_view_once
 from partnertrack.core.clock import today
 from partnertrack.core.forms import EmptyForm
+from partnertrack.core.i18n import current_language
 from partnertrack.core.roles import Role
 from partnertrack.extensions import limiter
 from partnertrack.insights import service as insights
@@ -59,14 +61,17 @@ def new():
         form.started_on.data = today()
     if form.validate_on_submit():
         if form.started_on.data > today():
-            form.started_on.errors.append("The start date cannot be in the future.")
+            form.started_on.errors.append(_("The start date cannot be in the future."))
         else:
             partnership, token = open_partnership(current_user, form.patient_name.data, form.started_on.data)
             if form.patient_email.data:
                 send_invite_token(token, form.patient_email.data)
-                flash(f"Partnership opened. The invite is being mailed to {form.patient_email.data}.", "success")
+                flash(
+                    _("Partnership opened. The invite is being mailed to %(email)s.", email=form.patient_email.data),
+                    "success",
+                )
             else:
-                flash("Partnership opened. Send the invite link below to your patient.", "success")
+                flash(_("Partnership opened. Send the invite link below to your patient."), "success")
             return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/new.html", form=form), 422 if form.errors else 200
 
@@ -122,9 +127,9 @@ def reinvite():
     """A new invite link (the old ones stop working), while no patient has joined."""
     partnership = g.partnership
     if partnership.closed_by_patient:
-        flash("The patient closed this partnership by deleting their account; it takes no new invite.", "error")
+        flash(_("The patient closed this partnership by deleting their account; it takes no new invite."), "error")
     elif partnership.patient_id is not None:
-        flash("The patient has already joined this partnership.", "error")
+        flash(_("The patient has already joined this partnership."), "error")
     elif (form := ReinviteForm()).validate_on_submit():
         token = new_invite(partnership)
         if form.patient_email.data:
@@ -135,9 +140,9 @@ def reinvite():
                 "success",
             )
         else:
-            flash("A new invite link is ready. Earlier links no longer work.", "success")
+            flash(_("A new invite link is ready. Earlier links no longer work."), "success")
     elif form.patient_email.errors:
-        flash(f"{form.patient_email.errors[0]} No new invite was made.", "error")
+        flash(_("%(problem)s No new invite was made.", problem=form.patient_email.errors[0]), "error")
     return redirect(url_for("partnership.show"))
 
 
@@ -165,9 +170,11 @@ def join_page(token: str):
     if current_user.is_authenticated:
         return _join_logged_in(invite)
     form = AccountForm()
-    form.submit.label.text = "Create account and join"
+    form.submit.label.text = _("Create account and join")
     if form.validate_on_submit():
-        patient = create_user(form.name.data, form.email.data, form.password.data, role=Role.PATIENT)
+        patient = create_user(
+            form.name.data, form.email.data, form.password.data, role=Role.PATIENT, language=current_language()
+        )
         try:
             partnership = join(invite, patient)
         except InviteProblem as problem:
@@ -175,7 +182,7 @@ def join_page(token: str):
         start_session(patient)
         record("account.created", user=patient)
         record("partnership.joined", partnership.id, user=patient)
-        flash(f"Welcome. You are now partners with {partnership.therapist.name}.", "success")
+        flash(_("Welcome. You are now partners with %(name)s.", name=partnership.therapist.name), "success")
         return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/join.html", form=form, invite=invite, token=token), 422 if form.errors else 200
 
@@ -194,13 +201,13 @@ def _join_logged_in(invite):
         )
         return render_template("partnerships/join_invalid.html", message=message, show_logout=True), 403
     form = EmptyForm()
-    form.submit.label.text = "Join this partnership"
+    form.submit.label.text = _("Join this partnership")
     if form.validate_on_submit():
         try:
             partnership = join(invite, current_user)
         except InviteProblem as problem:
             return _invalid(problem)
         record("partnership.joined", partnership.id)
-        flash(f"You are now partners with {partnership.therapist.name}.", "success")
+        flash(_("You are now partners with %(name)s.", name=partnership.therapist.name), "success")
         return redirect(url_for("partnership.show", partnership_id=partnership.id))
     return render_template("partnerships/join_confirm.html", form=form, invite=invite)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectField, SubmitField
 
@@ -18,13 +19,13 @@ class ConcernForm(FlaskForm):
         NOTE_MAX,
         "Please say briefly what felt off.",
         "your concern",
-        description="Your partner sees this straight away. Up to 2,000 characters.",
+        description=_l("Your partner sees this straight away. Up to 2,000 characters."),
     )
     session = SelectField(
-        "Which session is it about?", choices=[SelectChoice("", "No particular session")], validate_choice=False
+        _l("Which session is it about?"), choices=[SelectChoice("", _l("No particular session"))], validate_choice=False
     )
     submission = submission_field()  # a double tap raises the concern once (core/idempotency.py)
-    submit = SubmitField("Raise the concern")
+    submit = SubmitField(_l("Raise the concern"))
 
 
 class NoteForm(FlaskForm):
@@ -35,22 +36,22 @@ class NoteForm(FlaskForm):
         NOTE_MAX,
         "Please write a note.",
         "your note",
-        description="Both of you see the notes. Up to 2,000 characters.",
+        description=_l("Both of you see the notes. Up to 2,000 characters."),
     )
-    submit = SubmitField("Add note")
+    submit = SubmitField(_l("Add note"))
 
 
 class StatusForm(FlaskForm):
     """Move an entry to its next status, with an optional note on why."""
 
     status = RadioField(
-        "Mark this entry as",
+        _l("Mark this entry as"),
         choices=[
-            SelectChoice("discussed", "Discussed"),
-            SelectChoice("repaired", "Repaired"),
-            SelectChoice("open", "Open again"),
+            SelectChoice("discussed", _l("Discussed")),
+            SelectChoice("repaired", _l("Repaired")),
+            SelectChoice("open", _l("Open again")),
         ],
         validate_choice=False,
     )
     status_note = text_field("Note (optional)", NOTE_MAX, None, "your note")
-    submit = SubmitField("Change status")
+    submit = SubmitField(_l("Change status"))

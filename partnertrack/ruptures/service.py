@@ -14,6 +14,8 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from partnertrack.core.clock import as_utc, today, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
@@ -38,10 +40,16 @@ def clean_note(text: str | None, required: bool = True) -> str | None:
     text = (text or "").strip()
     if not text:
         if required:
-            raise Refused("Please write a note.")
+            raise Refused(_("Please write a note."))
         return None
     if len(text) > NOTE_MAX:
-        raise Refused(f"Please keep it to {NOTE_MAX:,} characters or fewer (it has {len(text):,}).")
+        raise Refused(
+            _(
+                "Please keep it to %(max)s characters or fewer (it has %(length)s).",
+                max=format_number(NOTE_MAX),
+                length=format_number(len(text)),
+            )
+        )
     return text
 
 
@@ -125,7 +133,7 @@ def raise_concern(
 ) -> RuptureEntry:
     """A concern ``role`` raises by hand, visible to the partner at once (not committed)."""
     if session_id is not None and session_id not in {sid for sid, _ in sessions_of(partnership.id)}:
-        raise Refused("Please choose one of this partnership’s sessions.")
+        raise Refused(_("Please choose one of this partnership’s sessions."))
     entry = RuptureEntry(
         partnership_id=partnership.id,
         source="concern",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.core import audit
+from partnertrack.core.filters import short_date
 from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
 from partnertrack.ruptures import service, transitions
@@ -29,9 +32,10 @@ def _session_choices(form: ConcernForm) -> None:
     """Offer the partnership's sessions, newest first (the value is the session id)."""
     sessions = service.sessions_of(g.partnership.id)
     numbered = [
-        SelectChoice(str(sid), f"Session {n} · {day:%d %b %Y}") for n, (sid, day) in enumerate(sessions, start=1)
+        SelectChoice(str(sid), _("Session %(number)s · %(date)s", number=n, date=short_date(day)))
+        for n, (sid, day) in enumerate(sessions, start=1)
     ]
-    form.session.choices = [SelectChoice("", "No particular session")] + numbered[::-1]
+    form.session.choices = [SelectChoice("", _l("No particular session"))] + numbered[::-1]
 
 
 def _chosen_session(form: ConcernForm) -> int | None:
@@ -39,7 +43,7 @@ def _chosen_session(form: ConcernForm) -> int | None:
     raw = form.session.data or ""
     # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
     if raw and not (raw.isascii() and raw.isdigit() and len(raw) < 10):
-        raise Refused("Please choose one of this partnership’s sessions.")
+        raise Refused(_("Please choose one of this partnership’s sessions."))
     return int(raw) if raw else None
 
 
@@ -58,7 +62,7 @@ def new():
             form.session.errors.append(refusal.message)
         else:
             audit.record("rupture.raised", g.partnership.id, f"entry {entry.id}")
-            flash("Your concern is in the rupture log. Your partner can see it now.", "success")
+            flash(_("Your concern is in the rupture log. Your partner can see it now."), "success")
             return redirect(url_for("ruptures.show", entry_id=entry.id))
     elif not form.is_submitted() and form.session.choices[1:]:
         form.session.data = form.session.choices[1].value  # the latest session, the likeliest one
@@ -106,7 +110,7 @@ def add_note(entry_id: int):
         return _entry_page(entry, note_form=form), 422
     service.add_note(entry, g.role, current_user, form.note.data)
     audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} note added")
-    flash("Note added.", "success")
+    flash(_("Note added."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
 
 
@@ -119,5 +123,10 @@ def change_status(entry_id: int):
         return _entry_page(entry, status_form=form), 422
     service.change_status(entry, g.role, current_user, form.status.data or "", form.status_note.data)
     audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} marked {entry.status}")
-    flash(f"Marked {entry.status}.", "success")
+    flash(
+        {"discussed": _("Marked discussed."), "repaired": _("Marked repaired."), "open": _("Marked open.")}.get(
+            entry.status, entry.status
+        ),
+        "success",
+    )
     return redirect(url_for("ruptures.show", entry_id=entry.id))

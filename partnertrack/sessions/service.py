@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from partnertrack.core.clock import today
 from partnertrack.core.database import insert_ignoring_duplicates
+from partnertrack.core.filters import long_date, short_date
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
@@ -30,16 +32,21 @@ REPEATS = {"once": 0, "weekly": 7, "fortnightly": 14}
 
 
 def _day(value: date) -> str:
-    """A date as the pages show it: 30 Nov 2026."""
-    return f"{value:%d %b %Y}"
+    """A date as the pages show it, in the viewer's language: 30 Nov 2026."""
+    return short_date(value)
 
 
 def check_date(partnership: Partnership, day: date, *, future_ok: bool = False) -> None:
     """Refuse a date before the partnership began, or in the future unless ``future_ok``."""
     if day < partnership.started_on:
-        raise Refused(f"The session date cannot be before the partnership began ({partnership.started_on:%d %B %Y}).")
+        raise Refused(
+            _(
+                "The session date cannot be before the partnership began (%(day)s).",
+                day=long_date(partnership.started_on),
+            )
+        )
     if day > today() and not future_ok:
-        raise Refused("The session date cannot be in the future.")
+        raise Refused(_("The session date cannot be in the future."))
 
 
 def session_in(partnership: Partnership, session_id: int | None) -> TherapySession | None:
@@ -78,8 +85,17 @@ def refuse_unless_held(therapy_session: TherapySession) -> None:
     """A cancelled or missed session is not rated: say so."""
     if therapy_session.status != SCHEDULED:
         raise Refused(
-            f"The session of {_day(therapy_session.date)} is marked {therapy_session.status}, "
-            "so it is not rated. Choose another date, or ask your therapist to mark it as held."
+            _(
+                "The session of %(day)s is marked cancelled, so it is not rated. "
+                "Choose another date, or ask your therapist to mark it as held.",
+                day=_day(therapy_session.date),
+            )
+            if therapy_session.status == "cancelled"
+            else _(
+                "The session of %(day)s is marked missed, so it is not rated. "
+                "Choose another date, or ask your therapist to mark it as held.",
+                day=_day(therapy_session.date),
+            )
         )
 
 
@@ -107,11 +123,11 @@ class Planned:
 def plan_dates(first: date, repeat: str, count: int | None) -> list[date]:
     """The dates of a plan: ``first``, then every 7 or 14 days, ``count`` in all."""
     if repeat not in REPEATS:
-        raise Refused("Please choose once, weekly or fortnightly.")
+        raise Refused(_("Please choose once, weekly or fortnightly."))
     if repeat == "once":
         return [first]
     if count is None or not 1 <= count <= PLAN_MAX:
-        raise Refused(f"A plan lists 1 to {PLAN_MAX} sessions.")
+        raise Refused(_("A plan lists 1 to %(max)s sessions.", max=PLAN_MAX))
     return [first + timedelta(days=REPEATS[repeat] * n) for n in range(count)]
 
 
@@ -124,7 +140,7 @@ def plan(partnership: Partnership, first: date, repeat: str, count: int | None) 
     """
     check_date(partnership, first, future_ok=True)
     if first > today() + timedelta(days=PLAN_AHEAD_DAYS):
-        raise Refused("A plan starts at most a year from today.")
+        raise Refused(_("A plan starts at most a year from today."))
     dates = plan_dates(first, repeat, count)
     existing = set(
         db.session.scalars(
@@ -150,16 +166,18 @@ def set_status(partnership: Partnership, session_id: int, status: str) -> Therap
     """
     therapy_session = session_in(partnership, session_id)
     if therapy_session is None:
-        raise Refused("Please choose one of this partnership’s sessions.", status=404)
+        raise Refused(_("Please choose one of this partnership’s sessions."), status=404)
     if status not in SESSION_STATUSES:
-        raise Refused("Please choose scheduled, cancelled or missed.")
+        raise Refused(_("Please choose scheduled, cancelled or missed."))
     if status != SCHEDULED and therapy_session.ratings:
         raise Refused(
-            f"The session of {_day(therapy_session.date)} has been rated, so it took place: "
-            f"it cannot be marked {status}."
+            _(
+                "The session of %(day)s has been rated, so it took place: it cannot be marked cancelled or missed.",
+                day=_day(therapy_session.date),
+            )
         )
     if status == "missed" and therapy_session.date > today():
-        raise Refused("A session can be marked missed once its date has come; a coming one can be cancelled.")
+        raise Refused(_("A session can be marked missed once its date has come; a coming one can be cancelled."))
     therapy_session.status = status
     db.session.flush()
     return therapy_session
@@ -181,11 +199,11 @@ def merge(partnership: Partnership, keep_id: int, other_id: int) -> tuple[Therap
     """
     keep, other = session_in(partnership, keep_id), session_in(partnership, other_id)
     if keep is None or other is None:
-        raise Refused("Please choose two of this partnership’s sessions.")
+        raise Refused(_("Please choose two of this partnership’s sessions."))
     for therapy_session in (keep, other):
         refuse_unless_held(therapy_session)
         if therapy_session.date > today():
-            raise Refused(f"The session of {_day(therapy_session.date)} has not taken place yet.")
+            raise Refused(_("The session of %(day)s has not taken place yet.", day=_day(therapy_session.date)))
     problem = merge_problem((keep.date, _raters(keep)), (other.date, _raters(other)))
     if problem:
         raise Refused(problem)

@@ -8,10 +8,14 @@ may add a session the therapist has not recorded.
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from partnertrack.access import PartnershipBlueprint, role_required
 from partnertrack.core import audit
 from partnertrack.core.clock import today
+from partnertrack.core.filters import day_month, short_date
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.notifications.service import send_form_link
@@ -23,9 +27,9 @@ from partnertrack.sessions.forms import AddForm, MergeForm, PlanForm, StatusForm
 bp = PartnershipBlueprint("sessions", __name__, url_prefix="/sessions")
 
 MARKED = {
-    "cancelled": "The session of {day} is marked cancelled: it is not rated and not owed.",
-    "missed": "The session of {day} is marked missed: it is not rated and not owed.",
-    "scheduled": "The session of {day} is scheduled again.",
+    "cancelled": _l("The session of %(day)s is marked cancelled: it is not rated and not owed."),
+    "missed": _l("The session of %(day)s is marked missed: it is not rated and not owed."),
+    "scheduled": _l("The session of %(day)s is scheduled again."),
 }
 
 
@@ -70,7 +74,7 @@ def add():
         return _page(add_form=form), 422
     therapy_session = service.record_held(g.partnership, form.day.data, Role.PATIENT)
     audit.record("session.added", g.partnership.id, f"session of {therapy_session.date.isoformat()}")
-    flash(f"The session of {therapy_session.date:%d %b %Y} is added. Rate it now.", "success")
+    flash(_("The session of %(day)s is added. Rate it now.", day=short_date(therapy_session.date)), "success")
     return redirect(url_for("ratings.rate", session=therapy_session.id))
 
 
@@ -93,10 +97,10 @@ def _plan():
 def _planned_message(done: service.Planned) -> str:
     """What a plan did, in words."""
     added = len(done.added)
-    text = f"{added} session{'' if added == 1 else 's'} added." if added else "No session added."
+    text = ngettext("%(num)d session added.", "%(num)d sessions added.", added) if added else _("No session added.")
     if done.already:
-        days = ", ".join(f"{d:%d %b}" for d in done.already)
-        text += f" Already in the list, left as they were: {days}."
+        days = ", ".join(day_month(d) for d in done.already)
+        text += " " + _("Already in the list, left as they were: %(days)s.", days=days)
     return text
 
 
@@ -108,7 +112,7 @@ def mark(session_id: int):
     therapy_session = service.set_status(g.partnership, session_id, status)
     audit.record(f"session.{status}", g.partnership.id, f"session of {therapy_session.date.isoformat()}")
     sync_signals(g.partnership)
-    flash(MARKED[status].format(day=f"{therapy_session.date:%d %b %Y}"), "success")
+    flash(MARKED[status] % {"day": short_date(therapy_session.date)}, "success")
     return redirect(url_for("sessions.index"))
 
 
@@ -140,7 +144,7 @@ def merge():
     keep, other = _as_id(form.keep.data), _as_id(form.other.data)
     try:
         if keep is None or other is None or not form.validate():
-            raise Refused("Please choose two of this partnership’s sessions.")
+            raise Refused(_("Please choose two of this partnership’s sessions."))
         kept, removed_day = service.merge(g.partnership, keep, other)
     except Refused as refusal:
         flash(refusal.message, "error")  # the 409 rolls back anything flushed
@@ -152,8 +156,13 @@ def merge():
     )
     sync_signals(g.partnership)
     flash(
-        f"Merged: both ratings now belong to the session of {kept.date:%d %b %Y}, and the session of "
-        f"{removed_day:%d %b %Y} is gone. {g.partnership.patient_name} sees the merge in the activity log.",
+        _(
+            "Merged: both ratings now belong to the session of %(kept)s, and the session of %(removed)s is gone. "
+            "%(name)s sees the merge in the activity log.",
+            kept=short_date(kept.date),
+            removed=short_date(removed_day),
+            name=g.partnership.patient_name,
+        ),
         "success",
     )
     number = next((v.number for v in timeline_for(g.partnership, g.role) if v.session_id == kept.id), None)

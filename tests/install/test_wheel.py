@@ -125,6 +125,9 @@ def _visit_every_page(base: str, logins: dict[str, tuple[str, str]]) -> None:
     anonymous = requests.Session()
     for path in ("/login", "/register"):
         _check_page(anonymous, base, path)
+    # The compiled catalogs travel in the wheel: a German browser gets German.
+    german = anonymous.get(base + "/login", headers={"Accept-Language": "de"}).text
+    assert '<html lang="de">' in german and "Passwort vergessen?" in german, "the wheel has no compiled catalogs"
     for role, (email, password) in logins.items():
         session = requests.Session()
         login = session.get(base + "/login").text

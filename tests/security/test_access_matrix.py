@@ -48,6 +48,7 @@ EXPECTATIONS: dict[str, str] = {
     "dashboard.index": LOGGED_IN,
     "account.index": LOGGED_IN,
     "account.password": LOGGED_IN,
+    "account.language": LOGGED_IN,
     "account.data_json": LOGGED_IN,
     "account.delete": LOGGED_IN,
     "account.activity": LOGGED_IN,
