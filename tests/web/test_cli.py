@@ -4,6 +4,7 @@ import re
 
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, Rating, TherapySession, User
+from tests.helpers import text_of
 
 
 def test_demo_loads_a_partnership_with_16_rated_sessions(app, runner):
@@ -17,8 +18,8 @@ def test_demo_loads_a_partnership_with_16_rated_sessions(app, runner):
         assert db.session.scalar(db.select(Partnership.status)) == "active"
     client = app.test_client()
     client.post("/login", data={"email": creds[1][1], "password": creds[1][2]})
-    page = client.get("/partnerships/1/").text
-    assert "Session 16" in page and "Session 1 " in page
+    page = text_of(client.get("/partnerships/1/"))
+    assert "Latest: session 16" in page and "Session 1 ·" in page
 
 
 def test_setup_with_demo_loads_only_into_an_empty_database(app, runner):
