@@ -280,7 +280,7 @@ def test_side_by_side_and_csv_hold_what_was_typed(client, world, auth):
     auth.login("tara@example.org")
     rate(client, world, mutuality=9, rupture_repair="", rupture_choice="none", comment="therapist words")
     page = client.get(f"/partnerships/{world.partnership}/").text
-    assert "Session 1" in page and "patient words" in page and "therapist words" in page
+    assert "Latest: session 1 ·" in page and "patient words" in page and "therapist words" in page
     response = client.get(f"/partnerships/{world.partnership}/export.csv")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text)))

@@ -47,7 +47,7 @@ def test_the_split_case_both_ways_lands_on_one_session(app, world, first, second
     other.post(rate_url(world), data=rating_form(date.fromisoformat(form_date(page)), mutuality=9))
     assert sessions_and_raters(app, world) == {YESTERDAY: ["patient", "therapist"]}
     shown = text_of(other.get(f"/partnerships/{world.partnership}/"))
-    assert "Session 1" in shown and "Session 2" not in shown and "Both ratings are shown." in shown
+    assert "Latest: session 1 ·" in shown and "session 2" not in shown.lower() and "Both ratings are shown." in shown
 
 
 def test_the_form_opens_on_the_oldest_session_the_partner_rated(app, world):
