@@ -141,6 +141,7 @@ FORMS: dict[str, tuple[str | None, dict]] = {
     "reset.request_page": (None, {"email": email}),
     "reset.reset_page": (None, {"password": password, "confirm": password}),
     "auth.finish_signup_page": (None, {}),
+    "account.language": ("pat@example.org", {"language": choice("", "en", "es", "de")}),
     # The clinic's forms: Tara runs a clinic with Omar as one of its therapists (_with_clinic).
     "clinic.consent": ("pat@example.org", {"allowed": boolean}),
     "clinic_admin.invite": ("tara@example.org", {"role": choice("therapist", "supervisor", "admin"), "email": email}),
