@@ -152,3 +152,23 @@ def test_english_keeps_the_contract_words_of_the_form(app, world):
         assert factor.name in shown and factor.statement_for("patient") in shown
     assert "Did anything feel off between us?" in shown and "Nothing felt off this session" in shown
     assert 'value="Save my rating"' in page.text or ">Save my rating<" in page.text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_goal_progress_inputs_are_translated(app, world, language):
+    from tests.web.test_goals import add_goal
+
+    headers = {"Accept-Language": language}
+    patient = client_as(app, PATIENT)
+    add_goal(patient, world, "Dormir mejor")
+    patient.get(f"/partnerships/{world.partnership}/goals/")  # its flash, said in English, is read here
+    url = f"/partnerships/{world.partnership}/rate"
+    page = patient.get(url, headers=headers)
+    assert 'name="goal_' in page.text and "Dormir mejor" in page.text
+    check(page, language)
+    assert "Progress on goal" not in page.text
+    goal = page.text.split('name="goal_', 1)[1].split('"', 1)[0]
+    refused = patient.post(url, data=scores(**{f"goal_{goal}": "12"}), headers=headers)
+    assert refused.status_code == 422
+    check(refused, language)
+    assert "Progress on goal" not in refused.text
