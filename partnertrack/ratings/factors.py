@@ -21,6 +21,14 @@ ITEMS_VERSION = 2
 ITEMS_CHANGED_ON = datetime.date(2026, 12, 2)
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for the catalogs without translating it: this module imports no Flask.
+
+    The page that shows a factor's name or statement translates it (``_(factor.name)``).
+    """
+    return text
+
+
 @dataclass(frozen=True)
 class Factor:
     """One element of the partnership, with one statement per rating role."""
@@ -45,46 +53,46 @@ class Factor:
 FACTORS: tuple[Factor, ...] = (
     Factor(
         key="mutuality",
-        name="Mutuality",
+        name=N_("Mutuality"),
         meaning="Equal partners with different roles; neither director nor passive recipient.",
-        patient_statement="My therapist heard and respected me as an equal.",
-        therapist_statement="I heard and respected my client as an equal.",
+        patient_statement=N_("My therapist heard and respected me as an equal."),
+        therapist_statement=N_("I heard and respected my client as an equal."),
     ),
     Factor(
         key="collaboration",
-        name="Collaboration",
+        name=N_("Collaboration"),
         meaning="Goals set together and changed as therapy evolves.",
-        patient_statement="My therapist and I decided together what to work on.",
-        therapist_statement="My client and I decided together what to work on.",
+        patient_statement=N_("My therapist and I decided together what to work on."),
+        therapist_statement=N_("My client and I decided together what to work on."),
     ),
     Factor(
         key="responsiveness",
-        name="Responsiveness",
+        name=N_("Responsiveness"),
         meaning="The patient is met as a unique person; therapy is not formulaic.",
-        patient_statement="My therapist fitted the session to me, not to a routine.",
-        therapist_statement="I fitted the session to my client, not to a routine.",
+        patient_statement=N_("My therapist fitted the session to me, not to a routine."),
+        therapist_statement=N_("I fitted the session to my client, not to a routine."),
     ),
     Factor(
         key="feedback",
-        name="Feedback",
+        name=N_("Feedback"),
         meaning="Both parties say how therapy and the relationship are going, and use it.",
-        patient_statement="My therapist used what I said about how therapy is going.",
-        therapist_statement="I used what my client said about how therapy is going.",
+        patient_statement=N_("My therapist used what I said about how therapy is going."),
+        therapist_statement=N_("I used what my client said about how therapy is going."),
     ),
     Factor(
         key="rupture_repair",
-        name="Rupture repair",
+        name=N_("Rupture repair"),
         meaning="When the relationship runs into trouble, both acknowledge it and try to fix it.",
-        patient_statement="What felt off between my therapist and me feels settled now.",
-        therapist_statement="What felt off between my client and me feels settled now.",
+        patient_statement=N_("What felt off between my therapist and me feels settled now."),
+        therapist_statement=N_("What felt off between my client and me feels settled now."),
         allows_not_applicable=True,
     ),
     Factor(
         key="termination_readiness",
-        name="Termination readiness",
+        name=N_("Termination readiness"),
         meaning="Ending is decided by open discussion and mutual agreement.",
-        patient_statement="I could talk openly with my therapist about ending therapy.",
-        therapist_statement="I could talk openly with my client about ending therapy.",
+        patient_statement=N_("I could talk openly with my therapist about ending therapy."),
+        therapist_statement=N_("I could talk openly with my client about ending therapy."),
         in_alliance_index=False,
     ),
 )
@@ -92,15 +100,15 @@ FACTORS: tuple[Factor, ...] = (
 FACTOR_KEYS: tuple[str, ...] = tuple(f.key for f in FACTORS)
 INDEX_KEYS: tuple[str, ...] = tuple(f.key for f in FACTORS if f.in_alliance_index)
 BY_KEY: dict[str, Factor] = {f.key: f for f in FACTORS}
-NOT_APPLICABLE_LABEL = "Nothing felt off this session"
+NOT_APPLICABLE_LABEL = N_("Nothing felt off this session")
 # The rupture question has one set of exclusive answers: nothing felt off (no score), something
 # felt off and was talked through (then the rupture-repair score), or a concern to raise.
-RUPTURE_QUESTION = "Did anything feel off between us?"
+RUPTURE_QUESTION = N_("Did anything feel off between us?")
 RUPTURE_NONE, RUPTURE_REPAIRED, RUPTURE_RAISED = "none", "repaired", "raised"
 RUPTURE_CHOICES: tuple[tuple[str, str], ...] = (
     (RUPTURE_NONE, NOT_APPLICABLE_LABEL),
-    (RUPTURE_REPAIRED, "Something felt off; we talked it through"),
-    (RUPTURE_RAISED, "Something felt off — raise a concern"),
+    (RUPTURE_REPAIRED, N_("Something felt off; we talked it through")),
+    (RUPTURE_RAISED, N_("Something felt off — raise a concern")),
 )
 
 

@@ -6,6 +6,9 @@ import re
 from collections.abc import Sequence
 from datetime import date
 
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
@@ -49,7 +52,12 @@ class ScoreField(Field):
 
     def pre_validate(self, form):
         """Missing, non-integer and out-of-range scores get the same clear message."""
-        message = f"{self.label.text}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}."
+        message = _(
+            "%(name)s: choose a whole number from %(min)s to %(max)s.",
+            name=self.label.text,
+            min=SCORE_MIN,
+            max=SCORE_MAX,
+        )
         if not self.raw:
             if self.optional:
                 return
@@ -65,25 +73,27 @@ CHOICE_LABELS = dict(RUPTURE_CHOICES)
 class RatingFormBase(FlaskForm):
     """Session date, the rupture question, comment and concern; the factor fields are added below."""
 
-    session_date = DateField("Session date", validators=[InputRequired(message="Please give the date of the session.")])
+    session_date = DateField(
+        _l("Session date"), validators=[InputRequired(message=_l("Please give the date of the session."))]
+    )
     # One control, exclusive answers (RUPTURE_CHOICES); drawn as radio buttons by the template.
-    rupture_choice = StringField(RUPTURE_QUESTION, filters=[strip])
+    rupture_choice = StringField(_l(RUPTURE_QUESTION), filters=[strip])
     comment = TextAreaField(
-        "Comment",
-        validators=[Length(max=2000, message="Please keep your comment to 2,000 characters or fewer.")],
-        description="Optional. Shown with your answers.",
+        _l("Comment"),
+        validators=[Length(max=2000, message=_l("Please keep your comment to 2,000 characters or fewer."))],
+        description=_l("Optional. Shown with your answers."),
     )
     # A raised concern goes to the rupture log and is seen by the partner at once.
     concern_text = TextAreaField(
-        "What felt off? (optional)",
-        validators=[Length(max=2000, message="Please keep your concern to 2,000 characters or fewer.")],
+        _l("What felt off? (optional)"),
+        validators=[Length(max=2000, message=_l("Please keep your concern to 2,000 characters or fewer."))],
         filters=[strip],
-        description="Your partner sees a concern straight away, before both ratings are shown.",
+        description=_l("Your partner sees a concern straight away, before both ratings are shown."),
     )
     # The answers to "Did you mean the session of …?" (buttons that send the whole form again).
     use_session = StringField()
     new_session = StringField()
-    submit = SubmitField("Save my rating")
+    submit = SubmitField(_l("Save my rating"))
 
     def check_date(self, earliest: date, latest: date) -> bool:
         """Refuse a session date in the future or before the partnership began."""
@@ -91,11 +101,14 @@ class RatingFormBase(FlaskForm):
         if day is None:
             return False
         if day > latest:
-            self.session_date.errors.append("The session date cannot be in the future.")
+            self.session_date.errors.append(_("The session date cannot be in the future."))
             return False
         if day < earliest:
             self.session_date.errors.append(
-                f"The session date cannot be before the partnership began ({earliest:%d %B %Y})."
+                _(
+                    "The session date cannot be before the partnership began (%(day)s).",
+                    day=format_date(earliest, "dd MMMM y"),
+                )
             )
             return False
         return True
@@ -115,25 +128,46 @@ class RatingFormBase(FlaskForm):
         name = field.label.text
         if self.choice not in ("", *CHOICE_LABELS):
             field.errors[:] = []
-            raise ValidationError(f"{name}: please choose one of the answers to “{RUPTURE_QUESTION}”")
+            raise ValidationError(
+                _(
+                    "%(name)s: please choose one of the answers to “%(question)s”",
+                    name=name,
+                    question=_(RUPTURE_QUESTION),
+                )
+            )
         if self.choice == RUPTURE_NONE:
             field.errors[:] = []
             if field.raw:
-                raise ValidationError(f"{name}: give a score or choose “{NOT_APPLICABLE_LABEL}”, not both.")
+                raise ValidationError(
+                    _(
+                        "%(name)s: give a score or choose “%(answer)s”, not both.",
+                        name=name,
+                        answer=_(NOT_APPLICABLE_LABEL),
+                    )
+                )
             field.data = None
         elif self.choice == RUPTURE_RAISED and not field.raw:
             field.errors[:] = []
             field.data = None
         elif field.data is None and not field.errors:
             raise ValidationError(
-                f"{name}: choose a whole number from {SCORE_MIN} to {SCORE_MAX}, or choose “{NOT_APPLICABLE_LABEL}”."
+                _(
+                    "%(name)s: choose a whole number from %(min)s to %(max)s, or choose “%(answer)s”.",
+                    name=name,
+                    min=SCORE_MIN,
+                    max=SCORE_MAX,
+                    answer=_(NOT_APPLICABLE_LABEL),
+                )
             )
 
     def validate_concern_text(self, field) -> None:
         """Words about what felt off belong to the answer that raises a concern; never dropped silently."""
         if field.data and self.choice != RUPTURE_RAISED:
             raise ValidationError(
-                f"You wrote what felt off: choose “{CHOICE_LABELS[RUPTURE_RAISED]}” to raise it, or clear the text."
+                _(
+                    "You wrote what felt off: choose “%(answer)s” to raise it, or clear the text.",
+                    answer=_(CHOICE_LABELS[RUPTURE_RAISED]),
+                )
             )
 
     def goal_fields(self) -> list[tuple[int, ScoreField]]:
@@ -173,7 +207,7 @@ class RatingForm(RatingFormBase):
 
 
 for _factor in FACTORS:
-    setattr(RatingForm, _factor.key, ScoreField(_factor.name, optional=_factor.allows_not_applicable))
+    setattr(RatingForm, _factor.key, ScoreField(_l(_factor.name), optional=_factor.allows_not_applicable))
 
 
 def rating_form_for(goals: Sequence[tuple[int, str]]) -> RatingForm:
@@ -186,7 +220,7 @@ def rating_form_for(goals: Sequence[tuple[int, str]]) -> RatingForm:
     if not goals:
         return RatingForm()
     fields = {
-        f"goal_{goal_id}": ScoreField(f"Progress on goal {n}", optional=True, description=text)
+        f"goal_{goal_id}": ScoreField(_l("Progress on goal %(number)s", number=n), optional=True, description=text)
         for n, (goal_id, text) in enumerate(goals, start=1)
     }
     return type("RatingFormWithGoals", (RatingForm,), fields)()

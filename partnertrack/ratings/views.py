@@ -10,11 +10,15 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint, allowed_when_ended
 from partnertrack.core.audit import record
 from partnertrack.core.clock import today
+from partnertrack.core.filters import short_date
 from partnertrack.core.refusals import Refused
 from partnertrack.goals.service import form_goals, progress_of
 from partnertrack.models import SCHEDULED
@@ -30,12 +34,18 @@ from partnertrack.sessions import service as sessions
 
 bp = PartnershipBlueprint("ratings", __name__)
 
-LOCKED = "Your rating of this session is locked: both ratings have been revealed, so it can no longer change."
+LOCKED = _l("Your rating of this session is locked: both ratings have been revealed, so it can no longer change.")
 SAVED = {
-    Outcome.CREATED: "Your rating was saved.",
-    Outcome.CHANGED: "Your rating was updated.",
-    Outcome.UNCHANGED: "Your rating was saved.",
+    Outcome.CREATED: _l("Your rating was saved."),
+    Outcome.CHANGED: _l("Your rating was updated."),
+    Outcome.UNCHANGED: _l("Your rating was saved."),
 }
+
+
+@bp.app_template_filter("weekday_month")
+def weekday_month(value: date) -> str:
+    """A day of the coming or past weeks, in the viewer's language: Mon 01 Dec."""
+    return format_date(value, "EEE dd MMM")
 
 
 @bp.route("/rate", methods=["GET", "POST"])
@@ -45,7 +55,7 @@ def rate():
     partnership, role = g.partnership, g.role
     if partnership.read_only:
         flash(
-            "This partnership has ended, so it takes no new ratings. Its history stays here to read and export.",
+            _("This partnership has ended, so it takes no new ratings. Its history stays here to read and export."),
             "error",
         )
         return redirect(url_for("partnership.show"))
@@ -139,12 +149,13 @@ def _linked_session(timeline: list[SessionView]) -> SessionView | None:
 def _not_rated(therapy_session) -> None:
     """Say why the form does not open on a cancelled, missed or coming session."""
     if therapy_session.status != SCHEDULED:
-        flash(
-            f"The session of {therapy_session.date:%d %b %Y} is marked {therapy_session.status}, so it is not rated.",
-            "error",
-        )
+        day = short_date(therapy_session.date)
+        if therapy_session.status == "cancelled":
+            flash(_("The session of %(day)s is marked cancelled, so it is not rated.", day=day), "error")
+        else:
+            flash(_("The session of %(day)s is marked missed, so it is not rated.", day=day), "error")
     else:
-        flash(f"The session of {therapy_session.date:%d %b %Y} has not taken place yet.", "error")
+        flash(_("The session of %(day)s has not taken place yet.", day=short_date(therapy_session.date)), "error")
 
 
 def _requested_date() -> date | None:
@@ -172,7 +183,7 @@ def _save(form: RatingForm, timeline: list[SessionView]):
         form.session_date.errors.append(refusal.message)
         return _page(form, timeline, _view_on(timeline, form.session_date.data)), 422
     except RatingLocked:
-        form.session_date.errors.append(LOCKED)
+        form.session_date.errors.append(str(LOCKED))
         return _page(form, timeline, _view_on(timeline, form.session_date.data)), 422
     _after(outcome, form, therapy_session.date, _revealed_now(timeline, therapy_session.date))
     return redirect(url_for("partnership.show"))
@@ -195,7 +206,7 @@ def _resolve(form: RatingForm, timeline: list[SessionView]):
     if form.use_session.data:
         chosen = next((v for v in waiting_for(timeline, role) if str(v.session_id) == form.use_session.data), None)
         if chosen is None:
-            raise Refused("Please choose one of the sessions offered, or give the date of the session again.")
+            raise Refused(_("Please choose one of the sessions offered, or give the date of the session again."))
         form.session_date.data = chosen.date
         return sessions.session_in(partnership, chosen.session_id)
     existing = sessions.session_on(partnership, day)
@@ -235,4 +246,4 @@ def _after(outcome: Outcome, form: RatingForm, day: date, revealed: bool) -> Non
         sync_signals(partnership)  # a newly revealed session may show a possible rupture
     # The form link to the patient after the therapist's rating, or the use of a form link.
     after_rating_saved(partnership, g.role, day, outcome is Outcome.CREATED)
-    flash(SAVED[outcome], "success")
+    flash(str(SAVED[outcome]), "success")

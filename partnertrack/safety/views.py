@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, g, redirect, url_for
+from flask_babel import gettext as _
 
 from partnertrack.access import PartnershipBlueprint, role_required
 from partnertrack.core import audit
@@ -24,12 +25,14 @@ def _back() -> str:
 def request_talk():
     """The patient needs to talk to their therapist soon: stored and alerted at once."""
     if not EmptyForm().validate_on_submit():
-        raise Refused("Please try again: the page had expired.", redirect_to=_back())
+        raise Refused(_("Please try again: the page had expired."), redirect_to=_back())
     if service.request_talk_soon(g.partnership):
         audit.record("talk_soon.requested", g.partnership.id)
     flash(
-        "Your therapist has been told you need to talk soon. If you are in danger now, do not wait: "
-        "use the crisis information at the top of the page.",
+        _(
+            "Your therapist has been told you need to talk soon. If you are in danger now, do not wait: "
+            "use the crisis information at the top of the page."
+        ),
         "success",
     )
     return redirect(_back())
@@ -40,8 +43,8 @@ def request_talk():
 def answered():
     """The therapist has been in touch: the request leaves the top of the dashboard."""
     if not EmptyForm().validate_on_submit():
-        raise Refused("Please try again: the page had expired.", redirect_to=_back())
+        raise Refused(_("Please try again: the page had expired."), redirect_to=_back())
     service.answer_talk_soon(g.partnership)
     audit.record("talk_soon.answered", g.partnership.id)
-    flash("Marked as answered.", "success")
+    flash(_("Marked as answered."), "success")
     return redirect(_back())

@@ -104,8 +104,7 @@
     if (!date || !notice) { return; }
     date.addEventListener("change", function () {
       notice.textContent = date.value && date.value !== form.dataset.prefilledDate
-        ? "The answers below are the ones you gave for " + form.dataset.prefilledDate +
-          ". Check each one before saving them for this date."
+        ? form.dataset.dateNotice  // worded by the page, in the viewer's language
         : "";
     });
   }

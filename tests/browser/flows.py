@@ -93,6 +93,15 @@ def log_in(page: Page, email: str, password: str) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
+def log_in_any_language(page: Page, email: str, password: str) -> None:
+    """Log in through the form in whatever language it speaks: the fields found by their names."""
+    page.goto("/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("main button[type=submit], main input[type=submit]")
+    page.wait_for_url(lambda url: not url.endswith("/login"))
+
+
 def join_with_new_account(page: Page, invite_url: str, name: str, email: str, password: str) -> None:
     """On a phone page: open the invite link, create the patient account, land on the partnership page."""
     page.goto(invite_url)
@@ -137,13 +146,14 @@ def score_field(page: Page, key: str) -> Locator:
     return page.locator("[data-score-field]").filter(has=page.get_by_label(FACTOR_NAMES[key], exact=True))
 
 
-def form_ready(page: Page) -> None:
+def form_ready(page: Page, heading: str = "Rate a session") -> None:
     """Wait until the rating form is shown and app.js has run (its score buttons and handlers).
 
     A click that navigates returns once the new page starts; typing before the deferred
     script has run would skip its handlers, which a person could not do that fast.
+    ``heading`` is the form's title in the page's language.
     """
-    expect(page.get_by_role("heading", level=1)).to_have_text("Rate a session")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     page.wait_for_load_state("load")
     expect(page.locator("button.chip").first).to_be_attached()
 
