@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from partnertrack.core.phrase import N_
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -39,6 +40,7 @@ from partnertrack.insights.signals import (
 from partnertrack.insights.wording import capitalise, listing, plural
 from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
 
+PARTY_LABELS = (N_("Patient"), N_("Therapist"))  # capitalise(role): series labels, translated when shown
 CHART_NAMES: tuple[str, ...] = ("factors", "alliance", "gaps", "readiness", "goals", "caseload")
 
 
@@ -52,7 +54,7 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         for role in ROLES
     )
     columns = ("Session", *(f"{s.panel} ({s.role})" for s in series))
-    title = "How each factor moved"
+    title = N_("How each factor moved")
     if not ratings:
         return empty_chart("factors", title, columns)
     n_sessions = len({r.session_number for r in ratings})
@@ -102,8 +104,8 @@ def alliance(
         )
         for role in ROLES
     )
-    columns = ("Session", "Patient", "Therapist", "Gap (therapist − patient)", "Note")
-    title = "Alliance index"
+    columns = ("Session", N_("Patient"), N_("Therapist"), N_("Gap (therapist − patient)"), N_("Note"))
+    title = N_("Alliance index")
     if not any(s.points for s in series):
         return empty_chart("alliance", title, columns)
     value_at = {s.role: dict(s.points) for s in series}
@@ -132,9 +134,9 @@ def alliance(
         series=series,
         marks=marks,
         band=band,
-        y_label="Alliance index (0–10)",
+        y_label=N_("Alliance index (0–10)"),
         vline=None if reworded is None else reworded - 0.5,
-        vline_label="Statements reworded",
+        vline_label=N_("Statements reworded"),
     )
 
 
@@ -198,13 +200,13 @@ def gap_map(
     shows as a blank cell rather than vanishing from the timeline.
     """
     ratings = list(ratings)
-    title = "Where your ratings differ"
+    title = N_("Where your ratings differ")
     columns = ("Session", *(f.name for f in FACTORS))
     if not ratings:
         return empty_chart("gaps", title, columns)
     gaps = session_gaps(ratings)
     if not gaps:
-        return empty_chart("gaps", title, columns, "No session rated by both yet")
+        return empty_chart("gaps", title, columns, N_("No session rated by both yet"))
     sessions = tuple(sorted({r.session_number for r in ratings}))
     value = {(g.factor, g.session_number): g.gap for g in gaps}
     matrix = Matrix(
@@ -250,8 +252,8 @@ def readiness(
         )
         for role in ROLES
     )
-    columns = ("Session", "Patient", "Therapist")
-    title = "Readiness to discuss ending"
+    columns = ("Session", N_("Patient"), N_("Therapist"))
+    title = N_("Readiness to discuss ending")
     if not any(s.points for s in series):
         return empty_chart("readiness", title, columns)
     latest = []
@@ -283,11 +285,11 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
         for role in ROLES
     )
     columns = ("Session", *(s.label for s in series))
-    title = "Progress on shared goals"
+    title = N_("Progress on shared goals")
     if not goals:
-        return empty_chart("goals", title, columns, "No shared goals yet")
+        return empty_chart("goals", title, columns, N_("No shared goals yet"))
     if not any(s.points for s in series):
-        return empty_chart("goals", title, columns, "No goal progress rated yet")
+        return empty_chart("goals", title, columns, N_("No goal progress rated yet"))
     phrases = []
     for i, g in enumerate(goals):
         latest = [s for s in series if s.group == i and s.points]
@@ -298,7 +300,7 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
             phrases.append(f"{g.title}: {' and '.join(parts)}")
     summary = f"{plural(len(goals), 'shared goal')}; latest progress — " + "; ".join(phrases) + "."
     return ChartData(
-        "goals", title, summary, columns, table_of(series), False, series=series, y_label="Progress (0–10)"
+        "goals", title, summary, columns, table_of(series), False, series=series, y_label=N_("Progress (0–10)")
     )
 
 
@@ -312,8 +314,8 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     series = tuple(
         Series(p.label, tuple(sorted(p.points)), Role.THERAPIST, p.label, group=i) for i, p in enumerate(patients)
     )
-    columns = ("Patient", "Sessions rated", "First", "Latest", "Lowest")
-    title = "Your caseload: alliance index per client"
+    columns = ("Patient", N_("Sessions rated"), N_("First"), N_("Latest"), N_("Lowest"))
+    title = N_("Your caseload: alliance index per client")
     rated = [s for s in series if s.points]
     if not rated:
         return empty_chart("caseload", title, columns)
@@ -344,5 +346,5 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
         False,
         series=series,
         panels=tuple(s.label for s in series),
-        y_label="Alliance index",
+        y_label=N_("Alliance index"),
     )
