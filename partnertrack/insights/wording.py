@@ -78,7 +78,8 @@ def describe(signals: Signals, viewer_role: str | None) -> list[str]:
 
 def _reasons(reasons: Sequence[str]) -> Phrase:
     """A rupture's reasons (signals.py words them in English) joined by "; ", each translated."""
-    return Phrase("; ".join(f"%(r{i})s" for i in range(len(reasons))), **{f"r{i}": r for i, r in enumerate(reasons)})
+    joined = "; ".join(f"%(r{i})s" for i in range(len(reasons)))
+    return Phrase(joined, **{f"r{i}": r for i, r in enumerate(reasons)})
 
 
 def _rupture_sentence(rupture: Rupture, viewer_role: str | None) -> str:
@@ -153,11 +154,11 @@ _PATIENT_TREND = {
     ),
 }
 _TREND = {
-    "improving": (
+    "improving": NP_(
         "%(whose)s ratings have been improving over the last %(num)d session.",
         "%(whose)s ratings have been improving over the last %(num)d sessions.",
     ),
-    "declining": (
+    "declining": NP_(
         "%(whose)s ratings have been declining over the last %(num)d session — worth talking about together.",
         "%(whose)s ratings have been declining over the last %(num)d sessions — worth talking about together.",
     ),
