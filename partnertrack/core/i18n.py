@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, get_locale, gettext, ngettext
+from flask_babel import format_date, get_locale, get_translations
 from flask_login import current_user
 
 from partnertrack.core.phrase import Phrase
@@ -77,8 +77,11 @@ def tr(text: object) -> object:
     A ``Phrase`` is translated and then formatted; a string marked with ``N_`` is looked up; any
     other value is returned as it is.
     """
+    # The catalog itself, not Flask-Babel's gettext/ngettext: those format the message with their
+    # own keywords, while a phrase formats after translating each of its parameters.
+    catalog = get_translations()
     if isinstance(text, Phrase):
-        return text.translate(gettext, ngettext)
+        return text.translate(catalog.ugettext, catalog.ungettext)
     if isinstance(text, str) and text:
-        return gettext(text)
+        return catalog.ugettext(text)
     return text
