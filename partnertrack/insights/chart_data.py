@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from partnertrack.core.phrase import N_
+from partnertrack.core.phrase import N_, Phrase
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -53,7 +53,7 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         for f in FACTORS
         for role in ROLES
     )
-    columns = ("Session", *(f"{s.panel} ({s.role})" for s in series))
+    columns = ("Session", *(_factor_column(s) for s in series))
     title = N_("How each factor moved")
     if not ratings:
         return empty_chart("factors", title, columns)
@@ -74,6 +74,13 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         series=series,
         panels=tuple(f.name for f in FACTORS),
     )
+
+
+def _factor_column(series: Series) -> str:
+    """ "Mutuality (patient)": a column of the factor table, translated when shown."""
+    if series.role == Role.PATIENT:
+        return Phrase("%(factor)s (patient)", factor=Phrase(series.panel))
+    return Phrase("%(factor)s (therapist)", factor=Phrase(series.panel))
 
 
 def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | None) -> str:
@@ -156,12 +163,24 @@ def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -
 
 def _notes(marks: Sequence[Mark], session: int, reworded: int | None = None) -> str:
     """The table's note cell: ruptures and repairs of one session, and the rewording."""
-    notes = ["first rated with the reworded statements"] if session == reworded else []
+    notes = [Phrase("first rated with the reworded statements")] if session == reworded else []
     for m in marks:
         if m.session_number == session:
-            what = "possible rupture" + (" (strong)" if m.strong else "")
-            notes.append(f"{what if m.kind == 'rupture' else 'repaired'}, {m.role}")
-    return "; ".join(notes)
+            kind = ("rupture (strong)" if m.strong else "rupture") if m.kind == "rupture" else "repair"
+            notes.append(Phrase(_NOTES[(kind, m.role)]))
+    joined = "; ".join(f"%(n{i})s" for i in range(len(notes)))
+    return Phrase(joined, **{f"n{i}": note for i, note in enumerate(notes)}) if notes else ""
+
+
+# The note cells of the alliance table, one message each (translated when shown: core/phrase.py).
+_NOTES = {
+    ("rupture", "patient"): N_("possible rupture, patient"),
+    ("rupture", "therapist"): N_("possible rupture, therapist"),
+    ("rupture (strong)", "patient"): N_("possible rupture (strong), patient"),
+    ("rupture (strong)", "therapist"): N_("possible rupture (strong), therapist"),
+    ("repair", "patient"): N_("repaired, patient"),
+    ("repair", "therapist"): N_("repaired, therapist"),
+}
 
 
 def _index_phrase(series: Series, viewer_role: str | None) -> str:
