@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from partnertrack.core.phrase import N_, Phrase
+from partnertrack.core.phrase import N_, P_, Phrase
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -37,7 +37,7 @@ from partnertrack.insights.signals import (
     ready_to_discuss_ending,
     session_gaps,
 )
-from partnertrack.insights.wording import capitalise, listing, plural
+from partnertrack.insights.wording import capitalise, listing, party, plural
 from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
 
 PARTY_LABELS = (N_("Patient"), N_("Therapist"))  # capitalise(role): series labels, translated when shown
@@ -62,7 +62,7 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
     summary = (
         f"Over {plural(n_sessions, 'session')}, " + "; ".join(phrases) + "."
         if n_sessions > 1
-        else "One session rated so far: each factor shows a single score."
+        else Phrase("One session rated so far: each factor shows a single score.")
     )
     return ChartData(
         "factors",
@@ -241,18 +241,33 @@ def _gap_summary(gaps: Sequence[Gap], thresholds: Thresholds, viewer_role: str |
     """How many factor scores were notably apart, and the widest of all."""
     both = len({g.session_number for g in gaps})
     notable = sum(abs(g.gap) >= thresholds.gap for g in gaps)
-    text = (
-        f"In {plural(both, 'session')} rated by both, {notable} factor "
-        f"{'score was' if notable == 1 else 'scores were'} {thresholds.gap} or more points apart"
+    scores = P_(
+        "%(num)d factor score was %(gap)s or more points apart",
+        "%(num)d factor scores were %(gap)s or more points apart",
+        num=notable,
+        gap=thresholds.gap,
     )
     widest = max(gaps, key=lambda g: (abs(g.gap), g.session_number))
     if widest.gap == 0:
-        return text + "."
-    therapist, _ = party_words(Role.THERAPIST, viewer_role)
-    patient, _ = party_words(Role.PATIENT, viewer_role)
-    return (
-        text + f"; the widest was {BY_KEY[widest.factor].name.lower()} in session "
-        f"{widest.session_number} ({therapist} {widest.therapist}, {patient} {widest.patient})."
+        return P_(
+            "In %(num)d session rated by both, %(scores)s.",
+            "In %(num)d sessions rated by both, %(scores)s.",
+            num=both,
+            scores=scores,
+        )
+    return P_(
+        "In %(num)d session rated by both, %(scores)s; the widest was %(factor)s in session %(number)s"
+        " (%(therapist)s %(t_score)s, %(patient)s %(p_score)s).",
+        "In %(num)d sessions rated by both, %(scores)s; the widest was %(factor)s in session %(number)s"
+        " (%(therapist)s %(t_score)s, %(patient)s %(p_score)s).",
+        num=both,
+        scores=scores,
+        factor=Phrase(BY_KEY[widest.factor].name.lower()),
+        number=widest.session_number,
+        therapist=party(Role.THERAPIST, viewer_role),
+        t_score=widest.therapist,
+        patient=party(Role.PATIENT, viewer_role),
+        p_score=widest.patient,
     )
 
 
@@ -278,21 +293,38 @@ def readiness(
     latest = []
     for s in series:
         if s.points:
-            who, _ = party_words(s.role or Role.PATIENT, viewer_role)
-            latest.append(f"{who} rated {number_text(s.points[-1][1])} in session {s.points[-1][0]}")
-    summary = capitalise("latest readiness: " + ", ".join(latest) + f"; the ready line is at {thresholds.ready_score}")
+            values = {"score": number_text(s.points[-1][1]), "number": s.points[-1][0]}
+            if party_words(s.role or Role.PATIENT, viewer_role)[0] == "you":
+                latest.append(Phrase("you rated %(score)s in session %(number)s", **values))
+            else:
+                who = party(s.role or Role.PATIENT, viewer_role)
+                latest.append(Phrase("%(who)s rated %(score)s in session %(number)s", who=who, **values))
+    template = ", ".join(f"%(p{i})s" for i in range(len(latest)))
+    joined = Phrase(template, **{f"p{i}": p for i, p in enumerate(latest)})
     if ready_to_discuss_ending(ratings, thresholds):
-        summary += f", reached by both in each of the last {plural(thresholds.ready_sessions, 'session')} both rated"
+        summary = P_(
+            "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
+            " %(num)d session both rated.",
+            "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
+            " %(num)d sessions both rated.",
+            parties=joined,
+            line=thresholds.ready_score,
+            num=thresholds.ready_sessions,
+        )
+    else:
+        summary = Phrase(
+            "Latest readiness: %(parties)s; the ready line is at %(line)s.", parties=joined, line=thresholds.ready_score
+        )
     return ChartData(
         "readiness",
         title,
-        summary + ".",
+        summary,
         columns,
         table_of(series),
         False,
         series=series,
         hline=float(thresholds.ready_score),
-        hline_label=f"Ready line ({thresholds.ready_score})",
+        hline_label=Phrase("Ready line (%(score)s)", score=thresholds.ready_score),
     )
 
 
