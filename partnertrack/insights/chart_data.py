@@ -59,8 +59,10 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         return empty_chart("factors", title, columns)
     n_sessions = len({r.session_number for r in ratings})
     phrases = [_biggest_change(parties[role], role, viewer_role) for role in ROLES if parties[role]]
+    template = "; ".join(f"%(c{i})s" for i in range(len(phrases)))
+    changes = Phrase(template, **{f"c{i}": p for i, p in enumerate(phrases)})
     summary = (
-        f"Over {plural(n_sessions, 'session')}, " + "; ".join(phrases) + "."
+        P_("Over %(num)d session, %(changes)s.", "Over %(num)d sessions, %(changes)s.", num=n_sessions, changes=changes)
         if n_sessions > 1
         else Phrase("One session rated so far: each factor shows a single score.")
     )
@@ -85,7 +87,7 @@ def _factor_column(series: Series) -> str:
 
 def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | None) -> str:
     """ "your ratings moved most on collaboration (5 to 8)" for one party's ratings."""
-    _, whose = party_words(role, viewer_role)
+    whose = party(role, viewer_role, whose=True)
     first, last = series[0].scores, series[-1].scores
     changes = [
         (abs(last[f.key] - first[f.key]), f)
@@ -93,9 +95,15 @@ def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | 
         if first.get(f.key) is not None and last.get(f.key) is not None
     ]
     if len(series) < 2 or not changes or max(c for c, _ in changes) == 0:
-        return f"{whose} ratings held steady"
+        return Phrase("%(whose)s ratings held steady", whose=whose)
     _, factor = max(changes, key=lambda c: c[0])  # max keeps the first factor of equals
-    return f"{whose} ratings moved most on {factor.name.lower()} ({first[factor.key]} to {last[factor.key]})"
+    return Phrase(
+        "%(whose)s ratings moved most on %(factor)s (%(first)s to %(last)s)",
+        whose=whose,
+        factor=Phrase(factor.name.lower()),
+        first=first[factor.key],
+        last=last[factor.key],
+    )
 
 
 def alliance(
@@ -124,13 +132,12 @@ def alliance(
         (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n, reworded))
         for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST]))
     )
-    summary = capitalise(
-        "; ".join(_index_phrase(s, viewer_role) for s in series if s.points)
-        + "; "
-        + _rupture_phrase(ruptures, viewer_role)
-        + (f"; the statements were reworded from session {reworded}" if reworded else "")
-        + "."
-    )
+    parts = [_index_phrase(s, viewer_role, capital=i == 0) for i, s in enumerate(s for s in series if s.points)]
+    parts.append(_rupture_phrase(ruptures, viewer_role))
+    if reworded:
+        parts.append(Phrase("the statements were reworded from session %(number)s", number=reworded))
+    template = "; ".join(f"%(s{i})s" for i in range(len(parts))) + "."
+    summary = Phrase(template, **{f"s{i}": p for i, p in enumerate(parts)})
     return ChartData(
         "alliance",
         title,
@@ -183,31 +190,62 @@ _NOTES = {
 }
 
 
-def _index_phrase(series: Series, viewer_role: str | None) -> str:
+def _index_phrase(series: Series, viewer_role: str | None, capital: bool = False) -> str:
     """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
-    _, whose = party_words(series.role or Role.PATIENT, viewer_role)
+    whose = party(series.role or Role.PATIENT, viewer_role, whose=True, capital=capital)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
+    values = {"whose": whose, "first": f"{first:.1f}", "last": f"{last:.1f}", "num": len(series.points)}
     if len(series.points) == 1:
-        return f"{whose} alliance index was {first:.1f} in session {first_n}"
-    moved = "rose" if last > first else "fell" if last < first else "stayed"
-    span = f"from {first:.1f} to {last:.1f}" if moved != "stayed" else f"at {first:.1f}"
-    return f"{whose} alliance index {moved} {span} over {plural(len(series.points), 'session')}"
+        return Phrase("%(whose)s alliance index was %(first)s in session %(number)s", number=first_n, **values)
+    if last > first:
+        return P_(
+            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d session",
+            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d sessions",
+            **values,
+        )
+    if last < first:
+        return P_(
+            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d session",
+            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d sessions",
+            **values,
+        )
+    return P_(
+        "%(whose)s alliance index stayed at %(first)s over %(num)d session",
+        "%(whose)s alliance index stayed at %(first)s over %(num)d sessions",
+        **values,
+    )
 
 
 def _rupture_phrase(ruptures: Sequence[Rupture], viewer_role: str | None) -> str:
     """ "one possible rupture, at session 8 in your ratings, was repaired by session 10"."""
     if not ruptures:
-        return "no possible ruptures"
+        return Phrase("no possible ruptures")
     if len(ruptures) == 1:
         r = ruptures[0]
-        _, whose = party_words(r.party, viewer_role)
-        fate = f"was repaired by session {r.repaired_at}" if r.repaired_at is not None else "is not yet repaired"
-        return f"one possible rupture, at session {r.session_number} in {whose} ratings, {fate}"
+        whose = party(r.party, viewer_role, whose=True)
+        if r.repaired_at is not None:
+            return Phrase(
+                "one possible rupture, at session %(number)s in %(whose)s ratings,"
+                " was repaired by session %(repaired)s",
+                number=r.session_number,
+                whose=whose,
+                repaired=r.repaired_at,
+            )
+        return Phrase(
+            "one possible rupture, at session %(number)s in %(whose)s ratings, is not yet repaired",
+            number=r.session_number,
+            whose=whose,
+        )
     numbers = sorted({r.session_number for r in ruptures})
     repaired = sum(r.repaired_at is not None for r in ruptures)
-    fate = "all repaired" if repaired == len(ruptures) else f"{repaired} repaired"
-    where = "session" if len(numbers) == 1 else "sessions"
-    return f"{len(ruptures)} possible ruptures (at {where} {listing(numbers)}), {fate}"
+    values = {"count": len(ruptures), "sessions": listing(numbers), "repaired": repaired}
+    if repaired == len(ruptures):
+        if len(numbers) == 1:
+            return Phrase("%(count)s possible ruptures (at session %(sessions)s), all repaired", **values)
+        return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), all repaired", **values)
+    if len(numbers) == 1:
+        return Phrase("%(count)s possible ruptures (at session %(sessions)s), %(repaired)s repaired", **values)
+    return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), %(repaired)s repaired", **values)
 
 
 def gap_map(
