@@ -37,7 +37,7 @@ from partnertrack.insights.signals import (
     ready_to_discuss_ending,
     session_gaps,
 )
-from partnertrack.insights.wording import capitalise, listing, party, plural
+from partnertrack.insights.wording import capitalise, listing, party
 from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
 
 PARTY_LABELS = (N_("Patient"), N_("Therapist"))  # capitalise(role): series labels, translated when shown
@@ -76,6 +76,13 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         series=series,
         panels=tuple(f.name for f in FACTORS),
     )
+
+
+def _goal_label(title: str, role: str) -> str:
+    """ "Sleep better (patient)": a goal's line for one party; the title stays as typed."""
+    if role == Role.PATIENT:
+        return Phrase("%(factor)s (patient)", factor=title)
+    return Phrase("%(factor)s (therapist)", factor=title)
 
 
 def _factor_column(series: Series) -> str:
@@ -369,7 +376,12 @@ def readiness(
 def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None) -> ChartData:
     """Progress per shared goal over sessions: a colour per goal, a line style per rater."""
     series = tuple(
-        Series(f"{g.title} ({role})", tuple(sorted((n, p) for n, rater, p in g.points if rater == role)), role, group=i)
+        Series(
+            _goal_label(g.title, role),
+            tuple(sorted((n, p) for n, rater, p in g.points if rater == role)),
+            role,
+            group=i,
+        )
         for i, g in enumerate(goals)
         for role in ROLES
     )
@@ -384,10 +396,22 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
         latest = [s for s in series if s.group == i and s.points]
         if latest:
             parts = [
-                f"{party_words(s.role or 'patient', viewer_role)[0]} {number_text(s.points[-1][1])}" for s in latest
+                Phrase(
+                    "%(who)s %(value)s",
+                    who=party(s.role or Role.PATIENT, viewer_role),
+                    value=number_text(s.points[-1][1]),
+                )
+                for s in latest
             ]
-            phrases.append(f"{g.title}: {' and '.join(parts)}")
-    summary = f"{plural(len(goals), 'shared goal')}; latest progress — " + "; ".join(phrases) + "."
+            progress = parts[0] if len(parts) == 1 else Phrase("%(items)s and %(last)s", items=parts[0], last=parts[1])
+            phrases.append(Phrase("%(goal)s: %(progress)s", goal=g.title, progress=progress))
+    template = "; ".join(f"%(g{i})s" for i in range(len(phrases)))
+    summary = P_(
+        "%(num)d shared goal; latest progress — %(goals)s.",
+        "%(num)d shared goals; latest progress — %(goals)s.",
+        num=len(goals),
+        goals=Phrase(template, **{f"g{i}": p for i, p in enumerate(phrases)}),
+    )
     return ChartData(
         "goals", title, summary, columns, table_of(series), False, series=series, y_label=N_("Progress (0–10)")
     )
@@ -420,16 +444,27 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     )
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
-    summary = (
-        f"{plural(len(rated), 'client')} with ratings; latest alliance index in your "
-        f"ratings lowest for {low.label} ({low.points[-1][1]:.1f})"
-    )
+    values = {"num": len(rated), "low": low.label, "low_value": f"{low.points[-1][1]:.1f}"}
     if len(rated) > 1:
-        summary += f", highest for {high.label} ({high.points[-1][1]:.1f})"
+        summary = P_(
+            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            high=high.label,
+            high_value=f"{high.points[-1][1]:.1f}",
+            **values,
+        )
+    else:
+        summary = P_(
+            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+            **values,
+        )
     return ChartData(
         "caseload",
         title,
-        summary + ".",
+        summary,
         columns,
         rows,
         False,
