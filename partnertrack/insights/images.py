@@ -125,17 +125,19 @@ def versioned_image_response(
 def in_language(data: ChartData) -> ChartData:
     """``data`` with its drawn words (title, legends, panels, axis labels) in the viewer's language.
 
-    Only words of the code are translated: a series is a party's line ("Patient") only when
-    it has a role; goal titles and names are what people typed and stay as they are.
+    Only words of the code are translated: the caseload's lines are clients' names, left as
+    typed; a goal's line is a phrase whose goal title is a value, never looked up.
     """
-    series = tuple(replace(s, label=tr(s.label) if s.role else s.label, panel=tr(s.panel)) for s in data.series)
+    people = data.name == "caseload"  # its lines and panels are the clients' names
+    series = data.series if people else tuple(replace(s, label=tr(s.label), panel=tr(s.panel)) for s in data.series)
+    panels = data.panels if people else tuple(tr(p) for p in data.panels)
     matrix = data.matrix and replace(data.matrix, row_labels=tuple(tr(label) for label in data.matrix.row_labels))
     return replace(
         data,
         title=tr(data.title),
         empty_message=tr(data.empty_message),
         series=series,
-        panels=tuple(tr(p) for p in data.panels),
+        panels=panels,
         matrix=matrix,
         hline_label=tr(data.hline_label),
         y_label=tr(data.y_label),
