@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale, get_translations
 from flask_login import current_user
 
+from partnertrack.core.phrase import Phrase
 from partnertrack.extensions import babel
 
 DEFAULT = "en"
@@ -61,3 +62,26 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
+    app.jinja_env.filters["tr"] = tr
+    app.jinja_env.filters["full_month_date"] = full_month_date
+
+
+def full_month_date(value) -> str:
+    """ "07 March 2026" in the viewer's language (the partnership page's start date)."""
+    return format_date(value, "dd MMMM y") if value else ""
+
+
+def tr(text: object) -> object:
+    """A pure module's words (core/phrase.py) in the viewer's language: ``{{ sentence | tr }}``.
+
+    A ``Phrase`` is translated and then formatted; a string marked with ``N_`` is looked up; any
+    other value is returned as it is.
+    """
+    # The catalog itself, not Flask-Babel's gettext/ngettext: those format the message with their
+    # own keywords, while a phrase formats after translating each of its parameters.
+    catalog = get_translations()
+    if isinstance(text, Phrase):
+        return text.translate(catalog.ugettext, catalog.ungettext)
+    if isinstance(text, str) and text:
+        return catalog.ugettext(text)
+    return text

@@ -13,11 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+from partnertrack.core.phrase import N_, P_, Phrase
+
 FILTERS = ("all", "attention", "ended")  # the first is the default
 SORTS = ("attention", "name", "last", "owed")
 SEARCH_MAX = 80  # longer search text is cut: nobody's name is longer, and it bounds the work
 SPARK_POINTS = 8  # the inline line shows the client's last eight visible sessions
 SPARK_WIDTH, SPARK_HEIGHT = 80, 20  # CSS px of the inline line
+TREND_WORDS = (N_("improving"), N_("stable"), N_("declining"))  # translated when shown
 
 
 class GlanceRow(Protocol):
@@ -48,7 +51,7 @@ class Spark:
     """The client's recent alliance index as an inline line, with the same in words."""
 
     points: str  # SVG polyline points, "" when fewer than two
-    text: str
+    text: str  # a Phrase (core/phrase.py): English, translated when shown
     latest: str  # the latest value, "" for none
 
 
@@ -58,10 +61,9 @@ def reasons(row: GlanceRow) -> list[str]:
     A request to talk soon and open concerns come first; then what the signals say now
     (``signal_reasons``).
     """
-    found = ["asked to talk soon"] if row.talk_soon else []
+    found: list[str] = [Phrase("asked to talk soon")] if row.talk_soon else []
     if row.concerns:
-        n = len(row.concerns)
-        found.append("1 open concern" if n == 1 else f"{n} open concerns")
+        found.append(P_("%(num)d open concern", "%(num)d open concerns", num=len(row.concerns)))
     return found + list(row.signal_reasons)
 
 
@@ -69,19 +71,34 @@ def spark(points: Sequence[tuple[int, float]], trend_label: str | None) -> Spark
     """The last few (session, index) points as an inline line of SPARK_WIDTH x SPARK_HEIGHT."""
     shown = list(points)[-SPARK_POINTS:]
     if not shown:
-        return Spark("", "No ratings of the client yet.", "")
+        return Spark("", Phrase("No ratings of the client yet."), "")
     latest = f"{shown[-1][1]:.1f}"
-    span = f"sessions {shown[0][0]}–{shown[-1][0]}" if len(shown) > 1 else f"session {shown[0][0]}"
-    words = f"Client’s alliance, {span}: " + " → ".join(f"{y:.1f}" for _, y in shown)
+    values = " → ".join(f"{y:.1f}" for _, y in shown)
+    first, last = shown[0][0], shown[-1][0]
     if trend_label and trend_label != "not enough data":
-        words += f" ({trend_label})"
+        label = Phrase(trend_label)
+        if len(shown) > 1:
+            words = Phrase(
+                "Client’s alliance, sessions %(first)s–%(last)s: %(values)s (%(trend)s).",
+                first=first, last=last, values=values, trend=label,
+            )  # fmt: skip
+        else:
+            words = Phrase(
+                "Client’s alliance, session %(first)s: %(values)s (%(trend)s).", first=first, values=values, trend=label
+            )
+    elif len(shown) > 1:
+        words = Phrase(
+            "Client’s alliance, sessions %(first)s–%(last)s: %(values)s.", first=first, last=last, values=values
+        )
+    else:
+        words = Phrase("Client’s alliance, session %(first)s: %(values)s.", first=first, values=values)
     if len(shown) < 2:
-        return Spark("", words + ".", latest)
+        return Spark("", words, latest)
     step = (SPARK_WIDTH - 4) / (len(shown) - 1)
     coords = " ".join(
         f"{2 + i * step:.1f},{2 + (10 - y) * (SPARK_HEIGHT - 4) / 10:.1f}" for i, (_, y) in enumerate(shown)
     )
-    return Spark(coords, words + ".", latest)
+    return Spark(coords, words, latest)
 
 
 def choose(value: str | None, allowed: Sequence[str]) -> str:

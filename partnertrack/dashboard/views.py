@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from partnertrack.access import therapist_required
@@ -60,4 +61,4 @@ def _caseload_table(rows):
     )
 
 
-FILTER_NAMES = {"all": "All current", "attention": "Needs attention", "ended": "Ended"}
+FILTER_NAMES = {"all": _l("All current"), "attention": _l("Needs attention"), "ended": _l("Ended")}

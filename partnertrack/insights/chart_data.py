@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from partnertrack.core.phrase import N_, P_, Phrase
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -36,9 +37,10 @@ from partnertrack.insights.signals import (
     ready_to_discuss_ending,
     session_gaps,
 )
-from partnertrack.insights.wording import capitalise, listing, plural
+from partnertrack.insights.wording import capitalise, listing, party
 from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
 
+PARTY_LABELS = (N_("Patient"), N_("Therapist"))  # capitalise(role): series labels, translated when shown
 CHART_NAMES: tuple[str, ...] = ("factors", "alliance", "gaps", "readiness", "goals", "caseload")
 
 
@@ -51,16 +53,18 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
         for f in FACTORS
         for role in ROLES
     )
-    columns = ("Session", *(f"{s.panel} ({s.role})" for s in series))
-    title = "How each factor moved"
+    columns = ("Session", *(_factor_column(s) for s in series))
+    title = N_("How each factor moved")
     if not ratings:
         return empty_chart("factors", title, columns)
     n_sessions = len({r.session_number for r in ratings})
     phrases = [_biggest_change(parties[role], role, viewer_role) for role in ROLES if parties[role]]
+    template = "; ".join(f"%(c{i})s" for i in range(len(phrases)))
+    changes = Phrase(template, **{f"c{i}": p for i, p in enumerate(phrases)})
     summary = (
-        f"Over {plural(n_sessions, 'session')}, " + "; ".join(phrases) + "."
+        P_("Over %(num)d session, %(changes)s.", "Over %(num)d sessions, %(changes)s.", num=n_sessions, changes=changes)
         if n_sessions > 1
-        else "One session rated so far: each factor shows a single score."
+        else Phrase("One session rated so far: each factor shows a single score.")
     )
     return ChartData(
         "factors",
@@ -74,9 +78,23 @@ def factor_trends(ratings: Iterable[RatingData], *, viewer_role: str | None = No
     )
 
 
+def _goal_label(title: str, role: str) -> str:
+    """ "Sleep better (patient)": a goal's line for one party; the title stays as typed."""
+    if role == Role.PATIENT:
+        return Phrase("%(factor)s (patient)", factor=title)
+    return Phrase("%(factor)s (therapist)", factor=title)
+
+
+def _factor_column(series: Series) -> str:
+    """ "Mutuality (patient)": a column of the factor table, translated when shown."""
+    if series.role == Role.PATIENT:
+        return Phrase("%(factor)s (patient)", factor=Phrase(series.panel))
+    return Phrase("%(factor)s (therapist)", factor=Phrase(series.panel))
+
+
 def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | None) -> str:
     """ "your ratings moved most on collaboration (5 to 8)" for one party's ratings."""
-    _, whose = party_words(role, viewer_role)
+    whose = party(role, viewer_role, whose=True)
     first, last = series[0].scores, series[-1].scores
     changes = [
         (abs(last[f.key] - first[f.key]), f)
@@ -84,9 +102,15 @@ def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | 
         if first.get(f.key) is not None and last.get(f.key) is not None
     ]
     if len(series) < 2 or not changes or max(c for c, _ in changes) == 0:
-        return f"{whose} ratings held steady"
+        return Phrase("%(whose)s ratings held steady", whose=whose)
     _, factor = max(changes, key=lambda c: c[0])  # max keeps the first factor of equals
-    return f"{whose} ratings moved most on {factor.name.lower()} ({first[factor.key]} to {last[factor.key]})"
+    return Phrase(
+        "%(whose)s ratings moved most on %(factor)s (%(first)s to %(last)s)",
+        whose=whose,
+        factor=Phrase(factor.name.lower()),
+        first=first[factor.key],
+        last=last[factor.key],
+    )
 
 
 def alliance(
@@ -102,8 +126,8 @@ def alliance(
         )
         for role in ROLES
     )
-    columns = ("Session", "Patient", "Therapist", "Gap (therapist − patient)", "Note")
-    title = "Alliance index"
+    columns = ("Session", N_("Patient"), N_("Therapist"), N_("Gap (therapist − patient)"), N_("Note"))
+    title = N_("Alliance index")
     if not any(s.points for s in series):
         return empty_chart("alliance", title, columns)
     value_at = {s.role: dict(s.points) for s in series}
@@ -115,13 +139,12 @@ def alliance(
         (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n, reworded))
         for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST]))
     )
-    summary = capitalise(
-        "; ".join(_index_phrase(s, viewer_role) for s in series if s.points)
-        + "; "
-        + _rupture_phrase(ruptures, viewer_role)
-        + (f"; the statements were reworded from session {reworded}" if reworded else "")
-        + "."
-    )
+    parts = [_index_phrase(s, viewer_role, capital=i == 0) for i, s in enumerate(s for s in series if s.points)]
+    parts.append(_rupture_phrase(ruptures, viewer_role))
+    if reworded:
+        parts.append(Phrase("the statements were reworded from session %(number)s", number=reworded))
+    template = "; ".join(f"%(s{i})s" for i in range(len(parts))) + "."
+    summary = Phrase(template, **{f"s{i}": p for i, p in enumerate(parts)})
     return ChartData(
         "alliance",
         title,
@@ -132,9 +155,9 @@ def alliance(
         series=series,
         marks=marks,
         band=band,
-        y_label="Alliance index (0–10)",
+        y_label=N_("Alliance index (0–10)"),
         vline=None if reworded is None else reworded - 0.5,
-        vline_label="Statements reworded",
+        vline_label=N_("Statements reworded"),
     )
 
 
@@ -154,39 +177,82 @@ def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -
 
 def _notes(marks: Sequence[Mark], session: int, reworded: int | None = None) -> str:
     """The table's note cell: ruptures and repairs of one session, and the rewording."""
-    notes = ["first rated with the reworded statements"] if session == reworded else []
+    notes = [Phrase("first rated with the reworded statements")] if session == reworded else []
     for m in marks:
         if m.session_number == session:
-            what = "possible rupture" + (" (strong)" if m.strong else "")
-            notes.append(f"{what if m.kind == 'rupture' else 'repaired'}, {m.role}")
-    return "; ".join(notes)
+            kind = ("rupture (strong)" if m.strong else "rupture") if m.kind == "rupture" else "repair"
+            notes.append(Phrase(_NOTES[(kind, m.role)]))
+    joined = "; ".join(f"%(n{i})s" for i in range(len(notes)))
+    return Phrase(joined, **{f"n{i}": note for i, note in enumerate(notes)}) if notes else ""
 
 
-def _index_phrase(series: Series, viewer_role: str | None) -> str:
+# The note cells of the alliance table, one message each (translated when shown: core/phrase.py).
+_NOTES = {
+    ("rupture", "patient"): N_("possible rupture, patient"),
+    ("rupture", "therapist"): N_("possible rupture, therapist"),
+    ("rupture (strong)", "patient"): N_("possible rupture (strong), patient"),
+    ("rupture (strong)", "therapist"): N_("possible rupture (strong), therapist"),
+    ("repair", "patient"): N_("repaired, patient"),
+    ("repair", "therapist"): N_("repaired, therapist"),
+}
+
+
+def _index_phrase(series: Series, viewer_role: str | None, capital: bool = False) -> str:
     """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
-    _, whose = party_words(series.role or Role.PATIENT, viewer_role)
+    whose = party(series.role or Role.PATIENT, viewer_role, whose=True, capital=capital)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
+    values = {"whose": whose, "first": f"{first:.1f}", "last": f"{last:.1f}", "num": len(series.points)}
     if len(series.points) == 1:
-        return f"{whose} alliance index was {first:.1f} in session {first_n}"
-    moved = "rose" if last > first else "fell" if last < first else "stayed"
-    span = f"from {first:.1f} to {last:.1f}" if moved != "stayed" else f"at {first:.1f}"
-    return f"{whose} alliance index {moved} {span} over {plural(len(series.points), 'session')}"
+        return Phrase("%(whose)s alliance index was %(first)s in session %(number)s", number=first_n, **values)
+    if last > first:
+        return P_(
+            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d session",
+            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d sessions",
+            **values,
+        )
+    if last < first:
+        return P_(
+            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d session",
+            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d sessions",
+            **values,
+        )
+    return P_(
+        "%(whose)s alliance index stayed at %(first)s over %(num)d session",
+        "%(whose)s alliance index stayed at %(first)s over %(num)d sessions",
+        **values,
+    )
 
 
 def _rupture_phrase(ruptures: Sequence[Rupture], viewer_role: str | None) -> str:
     """ "one possible rupture, at session 8 in your ratings, was repaired by session 10"."""
     if not ruptures:
-        return "no possible ruptures"
+        return Phrase("no possible ruptures")
     if len(ruptures) == 1:
         r = ruptures[0]
-        _, whose = party_words(r.party, viewer_role)
-        fate = f"was repaired by session {r.repaired_at}" if r.repaired_at is not None else "is not yet repaired"
-        return f"one possible rupture, at session {r.session_number} in {whose} ratings, {fate}"
+        whose = party(r.party, viewer_role, whose=True)
+        if r.repaired_at is not None:
+            return Phrase(
+                "one possible rupture, at session %(number)s in %(whose)s ratings,"
+                " was repaired by session %(repaired)s",
+                number=r.session_number,
+                whose=whose,
+                repaired=r.repaired_at,
+            )
+        return Phrase(
+            "one possible rupture, at session %(number)s in %(whose)s ratings, is not yet repaired",
+            number=r.session_number,
+            whose=whose,
+        )
     numbers = sorted({r.session_number for r in ruptures})
     repaired = sum(r.repaired_at is not None for r in ruptures)
-    fate = "all repaired" if repaired == len(ruptures) else f"{repaired} repaired"
-    where = "session" if len(numbers) == 1 else "sessions"
-    return f"{len(ruptures)} possible ruptures (at {where} {listing(numbers)}), {fate}"
+    values = {"count": len(ruptures), "sessions": listing(numbers), "repaired": repaired}
+    if repaired == len(ruptures):
+        if len(numbers) == 1:
+            return Phrase("%(count)s possible ruptures (at session %(sessions)s), all repaired", **values)
+        return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), all repaired", **values)
+    if len(numbers) == 1:
+        return Phrase("%(count)s possible ruptures (at session %(sessions)s), %(repaired)s repaired", **values)
+    return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), %(repaired)s repaired", **values)
 
 
 def gap_map(
@@ -198,13 +264,13 @@ def gap_map(
     shows as a blank cell rather than vanishing from the timeline.
     """
     ratings = list(ratings)
-    title = "Where your ratings differ"
+    title = N_("Where your ratings differ")
     columns = ("Session", *(f.name for f in FACTORS))
     if not ratings:
         return empty_chart("gaps", title, columns)
     gaps = session_gaps(ratings)
     if not gaps:
-        return empty_chart("gaps", title, columns, "No session rated by both yet")
+        return empty_chart("gaps", title, columns, N_("No session rated by both yet"))
     sessions = tuple(sorted({r.session_number for r in ratings}))
     value = {(g.factor, g.session_number): g.gap for g in gaps}
     matrix = Matrix(
@@ -220,18 +286,33 @@ def _gap_summary(gaps: Sequence[Gap], thresholds: Thresholds, viewer_role: str |
     """How many factor scores were notably apart, and the widest of all."""
     both = len({g.session_number for g in gaps})
     notable = sum(abs(g.gap) >= thresholds.gap for g in gaps)
-    text = (
-        f"In {plural(both, 'session')} rated by both, {notable} factor "
-        f"{'score was' if notable == 1 else 'scores were'} {thresholds.gap} or more points apart"
+    scores = P_(
+        "%(num)d factor score was %(gap)s or more points apart",
+        "%(num)d factor scores were %(gap)s or more points apart",
+        num=notable,
+        gap=thresholds.gap,
     )
     widest = max(gaps, key=lambda g: (abs(g.gap), g.session_number))
     if widest.gap == 0:
-        return text + "."
-    therapist, _ = party_words(Role.THERAPIST, viewer_role)
-    patient, _ = party_words(Role.PATIENT, viewer_role)
-    return (
-        text + f"; the widest was {BY_KEY[widest.factor].name.lower()} in session "
-        f"{widest.session_number} ({therapist} {widest.therapist}, {patient} {widest.patient})."
+        return P_(
+            "In %(num)d session rated by both, %(scores)s.",
+            "In %(num)d sessions rated by both, %(scores)s.",
+            num=both,
+            scores=scores,
+        )
+    return P_(
+        "In %(num)d session rated by both, %(scores)s; the widest was %(factor)s in session %(number)s"
+        " (%(therapist)s %(t_score)s, %(patient)s %(p_score)s).",
+        "In %(num)d sessions rated by both, %(scores)s; the widest was %(factor)s in session %(number)s"
+        " (%(therapist)s %(t_score)s, %(patient)s %(p_score)s).",
+        num=both,
+        scores=scores,
+        factor=Phrase(BY_KEY[widest.factor].name.lower()),
+        number=widest.session_number,
+        therapist=party(Role.THERAPIST, viewer_role),
+        t_score=widest.therapist,
+        patient=party(Role.PATIENT, viewer_role),
+        p_score=widest.patient,
     )
 
 
@@ -250,55 +331,89 @@ def readiness(
         )
         for role in ROLES
     )
-    columns = ("Session", "Patient", "Therapist")
-    title = "Readiness to discuss ending"
+    columns = ("Session", N_("Patient"), N_("Therapist"))
+    title = N_("Readiness to discuss ending")
     if not any(s.points for s in series):
         return empty_chart("readiness", title, columns)
     latest = []
     for s in series:
         if s.points:
-            who, _ = party_words(s.role or Role.PATIENT, viewer_role)
-            latest.append(f"{who} rated {number_text(s.points[-1][1])} in session {s.points[-1][0]}")
-    summary = capitalise("latest readiness: " + ", ".join(latest) + f"; the ready line is at {thresholds.ready_score}")
+            values = {"score": number_text(s.points[-1][1]), "number": s.points[-1][0]}
+            if party_words(s.role or Role.PATIENT, viewer_role)[0] == "you":
+                latest.append(Phrase("you rated %(score)s in session %(number)s", **values))
+            else:
+                who = party(s.role or Role.PATIENT, viewer_role)
+                latest.append(Phrase("%(who)s rated %(score)s in session %(number)s", who=who, **values))
+    template = ", ".join(f"%(p{i})s" for i in range(len(latest)))
+    joined = Phrase(template, **{f"p{i}": p for i, p in enumerate(latest)})
     if ready_to_discuss_ending(ratings, thresholds):
-        summary += f", reached by both in each of the last {plural(thresholds.ready_sessions, 'session')} both rated"
+        summary = P_(
+            "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
+            " %(num)d session both rated.",
+            "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
+            " %(num)d sessions both rated.",
+            parties=joined,
+            line=thresholds.ready_score,
+            num=thresholds.ready_sessions,
+        )
+    else:
+        summary = Phrase(
+            "Latest readiness: %(parties)s; the ready line is at %(line)s.", parties=joined, line=thresholds.ready_score
+        )
     return ChartData(
         "readiness",
         title,
-        summary + ".",
+        summary,
         columns,
         table_of(series),
         False,
         series=series,
         hline=float(thresholds.ready_score),
-        hline_label=f"Ready line ({thresholds.ready_score})",
+        hline_label=Phrase("Ready line (%(score)s)", score=thresholds.ready_score),
     )
 
 
 def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None) -> ChartData:
     """Progress per shared goal over sessions: a colour per goal, a line style per rater."""
     series = tuple(
-        Series(f"{g.title} ({role})", tuple(sorted((n, p) for n, rater, p in g.points if rater == role)), role, group=i)
+        Series(
+            _goal_label(g.title, role),
+            tuple(sorted((n, p) for n, rater, p in g.points if rater == role)),
+            role,
+            group=i,
+        )
         for i, g in enumerate(goals)
         for role in ROLES
     )
     columns = ("Session", *(s.label for s in series))
-    title = "Progress on shared goals"
+    title = N_("Progress on shared goals")
     if not goals:
-        return empty_chart("goals", title, columns, "No shared goals yet")
+        return empty_chart("goals", title, columns, N_("No shared goals yet"))
     if not any(s.points for s in series):
-        return empty_chart("goals", title, columns, "No goal progress rated yet")
+        return empty_chart("goals", title, columns, N_("No goal progress rated yet"))
     phrases = []
     for i, g in enumerate(goals):
         latest = [s for s in series if s.group == i and s.points]
         if latest:
             parts = [
-                f"{party_words(s.role or 'patient', viewer_role)[0]} {number_text(s.points[-1][1])}" for s in latest
+                Phrase(
+                    "%(who)s %(value)s",
+                    who=party(s.role or Role.PATIENT, viewer_role),
+                    value=number_text(s.points[-1][1]),
+                )
+                for s in latest
             ]
-            phrases.append(f"{g.title}: {' and '.join(parts)}")
-    summary = f"{plural(len(goals), 'shared goal')}; latest progress — " + "; ".join(phrases) + "."
+            progress = parts[0] if len(parts) == 1 else Phrase("%(items)s and %(last)s", items=parts[0], last=parts[1])
+            phrases.append(Phrase("%(goal)s: %(progress)s", goal=g.title, progress=progress))
+    template = "; ".join(f"%(g{i})s" for i in range(len(phrases)))
+    summary = P_(
+        "%(num)d shared goal; latest progress — %(goals)s.",
+        "%(num)d shared goals; latest progress — %(goals)s.",
+        num=len(goals),
+        goals=Phrase(template, **{f"g{i}": p for i, p in enumerate(phrases)}),
+    )
     return ChartData(
-        "goals", title, summary, columns, table_of(series), False, series=series, y_label="Progress (0–10)"
+        "goals", title, summary, columns, table_of(series), False, series=series, y_label=N_("Progress (0–10)")
     )
 
 
@@ -312,8 +427,8 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     series = tuple(
         Series(p.label, tuple(sorted(p.points)), Role.THERAPIST, p.label, group=i) for i, p in enumerate(patients)
     )
-    columns = ("Patient", "Sessions rated", "First", "Latest", "Lowest")
-    title = "Your caseload: alliance index per client"
+    columns = ("Patient", N_("Sessions rated"), N_("First"), N_("Latest"), N_("Lowest"))
+    title = N_("Your caseload: alliance index per client")
     rated = [s for s in series if s.points]
     if not rated:
         return empty_chart("caseload", title, columns)
@@ -329,20 +444,31 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     )
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
-    summary = (
-        f"{plural(len(rated), 'client')} with ratings; latest alliance index in your "
-        f"ratings lowest for {low.label} ({low.points[-1][1]:.1f})"
-    )
+    values = {"num": len(rated), "low": low.label, "low_value": f"{low.points[-1][1]:.1f}"}
     if len(rated) > 1:
-        summary += f", highest for {high.label} ({high.points[-1][1]:.1f})"
+        summary = P_(
+            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            high=high.label,
+            high_value=f"{high.points[-1][1]:.1f}",
+            **values,
+        )
+    else:
+        summary = P_(
+            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+            **values,
+        )
     return ChartData(
         "caseload",
         title,
-        summary + ".",
+        summary,
         columns,
         rows,
         False,
         series=series,
         panels=tuple(s.label for s in series),
-        y_label="Alliance index",
+        y_label=N_("Alliance index"),
     )

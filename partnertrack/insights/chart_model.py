@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from partnertrack.core.phrase import N_, Phrase
 from partnertrack.ratings.factors import NOT_APPLICABLE_LABEL
 
-NO_RATINGS = "No ratings yet"
+NO_RATINGS = N_("No ratings yet")
 Point = tuple[int, float]
 # A point whose value is None is a deliberate "nothing felt off" answer: the
 # renderer breaks the line there and the table says so, unlike a missing session.
@@ -135,4 +136,4 @@ def _lookup_cell(points: dict[int, float | None], session: int) -> float | int |
 
 def empty_chart(name: str, title: str, columns: Sequence[str], message: str = NO_RATINGS) -> ChartData:
     """The empty state: the renderer draws ``message`` instead of axes."""
-    return ChartData(name, title, message + ".", tuple(columns), (), True, message)
+    return ChartData(name, title, Phrase("%(message)s.", message=Phrase(message)), tuple(columns), (), True, message)

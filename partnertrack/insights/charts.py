@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 import io
 import textwrap
+from collections.abc import Callable
+from contextvars import ContextVar
 from html import escape
 from typing import Any
 
+from partnertrack.core.phrase import N_
 from partnertrack.insights.chart_caseload import draw_caseload
 from partnertrack.insights.chart_model import ChartData, Mark
 from partnertrack.insights.chart_style import (
@@ -51,7 +54,12 @@ def etag(data: ChartData, fmt: str, size: str = "wide") -> str:
     return f'"{digest[:32]}"'
 
 
-def render(data: ChartData, fmt: str = "svg", size: str = "wide") -> bytes:
+def _w(text: str) -> str:
+    """A drawn word in the language ``render`` was given (English by default)."""
+    return _WORDS.get()(text)
+
+
+def render(data: ChartData, fmt: str = "svg", size: str = "wide", words: Callable[[str], str] | None = None) -> bytes:
     """The chart as SVG or PNG bytes, ``size`` "wide" or "phone"; ValueError for anything else.
 
     No title is drawn: the page's heading (and the PDF's line above the image) names the
@@ -61,6 +69,22 @@ def render(data: ChartData, fmt: str = "svg", size: str = "wide") -> bytes:
     """
     if fmt not in FORMATS or size not in SIZES:
         raise ValueError(f"unsupported chart format {fmt!r} or size {size!r}")
+    token = _WORDS.set(words or _same)
+    try:
+        return _render(data, fmt, size)
+    finally:
+        _WORDS.reset(token)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+_WORDS: ContextVar[Callable[[str], str]] = ContextVar("chart_words", default=_same)
+
+
+def _render(data: ChartData, fmt: str, size: str) -> bytes:
+    """``render`` with the drawn words' language set (``words``: a translation of the fixed words)."""
     figure_class, canvas_class = _matplotlib()
     fig = figure_class(figsize=_figsize(data, size), facecolor="white")
     fig.phone = size == "phone"  # read by _pt and the drawing steps
@@ -119,7 +143,7 @@ def _figsize(data: ChartData, size: str = "wide") -> tuple[float, float]:
     return FIGSIZE
 
 
-def _rating_axes(ax: Any, y_label: str = "", x_label: str = "Session", nbins: int = 8) -> None:
+def _rating_axes(ax: Any, y_label: str = "", x_label: str = N_("Session"), nbins: int = 8) -> None:
     """0-10 y axis, whole-number session ticks, light grid: shared by all line charts.
 
     Ticks are the costliest artists matplotlib makes (four per tick), hence
@@ -139,9 +163,9 @@ def _rating_axes(ax: Any, y_label: str = "", x_label: str = "Session", nbins: in
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=_pt(ax.figure, 10))
     if x_label:
-        ax.set_xlabel(x_label, fontsize=_pt(ax.figure, 10))
+        ax.set_xlabel(_w(x_label), fontsize=_pt(ax.figure, 10))
     if y_label:
-        ax.set_ylabel(y_label, fontsize=_pt(ax.figure, 10))
+        ax.set_ylabel(_w(y_label), fontsize=_pt(ax.figure, 10))
 
 
 def _draw_factors(fig: Any, data: ChartData) -> None:
@@ -198,9 +222,9 @@ def _panel_axes(ax: Any, x_range: tuple[float, float], bottom_row: bool, left_co
     size = _pt(ax.figure, 10)
     ax.tick_params(labelsize=size)
     if bottom_row:
-        ax.set_xlabel("Session", fontsize=size)
+        ax.set_xlabel(_w(N_("Session")), fontsize=size)
     if left_column:
-        ax.set_ylabel("0–10", fontsize=size)
+        ax.set_ylabel(_w(N_("0–10")), fontsize=size)
 
 
 def _first_legend(axes: Any) -> tuple[list, list]:
@@ -227,7 +251,14 @@ def _draw_alliance(fig: Any, data: ChartData) -> None:
     if data.band:
         xs, patient, therapist = zip(*data.band, strict=True)
         ax.fill_between(
-            xs, patient, therapist, color="#999999", alpha=0.3, linewidth=0, label="Gap between the ratings", zorder=1
+            xs,
+            patient,
+            therapist,
+            color="#999999",
+            alpha=0.3,
+            linewidth=0,
+            label=_w(N_("Gap between the ratings")),
+            zorder=1,
         )
     _draw_marks(ax, data.marks)
     if data.vline is not None:  # the session from which the reworded statements were rated
@@ -258,8 +289,8 @@ def _legend(ax: Any, ncols: int) -> None:
 def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
     """Down-triangles for possible ruptures, up-triangles for repairs: shape, not colour only."""
     for kind, marker, colour, label in (
-        ("rupture", "v", RUPTURE_COLOUR, "Possible rupture"),
-        ("repair", "^", REPAIR_COLOUR, "Repaired"),
+        ("rupture", "v", RUPTURE_COLOUR, _w(N_("Possible rupture"))),
+        ("repair", "^", REPAIR_COLOUR, _w(N_("Repaired"))),
     ):
         chosen = [m for m in marks if m.kind == kind]
         if not chosen:
@@ -315,10 +346,12 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
     cmap = _colormap("PuOr").with_extremes(bad="#b0b0b0")
     image = ax.imshow(values, cmap=cmap, vmin=-10, vmax=10, aspect="auto", interpolation="nearest")
     colorbar = fig.colorbar(image, cax=cax, ticks=[-10, -5, 0, 5, 10])
-    colorbar.set_label("Therapist − patient", fontsize=_pt(fig, 9))
+    colorbar.set_label(_w(N_("Therapist − patient")), fontsize=_pt(fig, 9))
     colorbar.ax.tick_params(labelsize=_pt(fig, 9))
     note = (
-        "Grey: not rated by both,\nor “nothing felt off”" if phone else "Grey: not rated by both, or “nothing felt off”"
+        _w(N_("Grey: not rated by both,\nor “nothing felt off”"))
+        if phone
+        else _w(N_("Grey: not rated by both, or “nothing felt off”"))
     )
     fig.text(0.02, 0.01, note, fontsize=_pt(fig, 8), color=INK)
     # Wrapped so the longest name, "Termination readiness", fits a phone-width margin.
@@ -327,7 +360,7 @@ def _draw_gaps(fig: Any, data: ChartData) -> None:
     ticks = range(0, len(matrix.col_labels), step)
     ax.set_xticks(list(ticks), [str(matrix.col_labels[i]) for i in ticks])
     ax.tick_params(labelsize=_pt(fig, 10))
-    ax.set_xlabel("Session", fontsize=_pt(fig, 10))
+    ax.set_xlabel(_w(N_("Session")), fontsize=_pt(fig, 10))
     # On the phone a cell is too narrow for a number in readable type; the table has them.
     if len(matrix.col_labels) <= (MAX_CELL_NUMBERS_PHONE if phone else MAX_CELL_NUMBERS):
         _number_cells(ax, matrix.values)
@@ -363,7 +396,7 @@ def _draw_readiness(fig: Any, data: ChartData) -> None:
         plot_series(ax, series)
     if data.hline is not None:
         ax.axhline(data.hline, color=INK, linestyle=(0, (6, 3)), linewidth=1.2, label=data.hline_label)
-    _rating_axes(ax, "Readiness (0–10)")
+    _rating_axes(ax, N_("Readiness (0–10)"))
     _legend(ax, ncols=3)
 
 

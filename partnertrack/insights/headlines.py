@@ -7,6 +7,7 @@ per partnership, so the table reads no rating. docs/clinical.md ("The caseload t
 
 from __future__ import annotations
 
+from partnertrack.core.phrase import N_, Phrase
 from partnertrack.insights.signals import ALLIANCE, Signals
 
 RECENT_SESSIONS = 3  # a rupture or repair older than this many sessions no longer leads a row
@@ -22,19 +23,26 @@ def signal_reasons(s: Signals, last_number: int) -> list[str]:
     found = []
     recent = last_number - RECENT_SESSIONS
     for rupture in s.open_ruptures:
-        found.append(f"possible rupture at session {rupture.session_number}")
+        found.append(Phrase("possible rupture at session %(number)s", number=rupture.session_number))
     for party, per in s.trends.items():
         trend = per.get(ALLIANCE)
         if trend is not None and trend.label == "declining":
-            found.append(f"{_party(party)} alliance declining")
+            found.append(Phrase(_party(party)))
     owed = _owed_text(s)
     if owed:
         found.append(owed)
     for gap in s.latest_gaps[:1]:
         if gap.session_number > recent:
-            found.append(f"gap of {abs(gap.gap)} on {gap.factor.replace('_', ' ')} at session {gap.session_number}")
+            found.append(
+                Phrase(
+                    "gap of %(gap)s on %(factor)s at session %(number)s",
+                    gap=abs(gap.gap),
+                    factor=Phrase(gap.factor.replace("_", " ")),
+                    number=gap.session_number,
+                )
+            )
     if s.ready_to_end:
-        found.append("both ready to discuss ending")
+        found.append(Phrase("both ready to discuss ending"))
     return found
 
 
@@ -44,23 +52,45 @@ def newest_signal(signals: Signals, last_number: int) -> str:
     events: list[tuple[int, str]] = []
     for rupture in signals.ruptures:
         if rupture.session_number > recent:
-            events.append((rupture.session_number, f"possible rupture at session {rupture.session_number}"))
+            events.append(
+                (
+                    rupture.session_number,
+                    Phrase("possible rupture at session %(number)s", number=rupture.session_number),
+                )
+            )
         if rupture.repaired_at is not None and rupture.repaired_at > recent:
-            events.append((rupture.repaired_at, f"repaired at session {rupture.repaired_at}"))
+            events.append((rupture.repaired_at, Phrase("repaired at session %(number)s", number=rupture.repaired_at)))
     for gap in signals.latest_gaps[:1]:
         if gap.session_number > recent:
-            events.append((gap.session_number, f"gap of {abs(gap.gap)} at session {gap.session_number}"))
+            events.append(
+                (
+                    gap.session_number,
+                    Phrase("gap of %(gap)s at session %(number)s", gap=abs(gap.gap), number=gap.session_number),
+                )
+            )
     return max(events)[1] if events else ""
 
 
 def _party(party: str) -> str:
-    """A party as the therapist's table names them."""
-    return "client’s" if party == "patient" else "your"
+    """A declining alliance as the therapist's table names it."""
+    return N_("client’s alliance declining") if party == "patient" else N_("your alliance declining")
 
 
 def _owed_text(signals: Signals) -> str:
     """Forms owed, by whom: "forms owed: client 2, you 1"."""
     client = sum(f.party == "patient" for f in signals.forms_owed)
     mine = len(signals.forms_owed) - client
-    parts = [f"client {client}"] * bool(client) + [f"you {mine}"] * bool(mine)
-    return "forms owed: " + ", ".join(parts) if parts else ""
+    if client and mine:
+        return Phrase("forms owed: client %(client)s, you %(mine)s", client=client, mine=mine)
+    if client:
+        return Phrase("forms owed: client %(client)s", client=client)
+    if mine:
+        return Phrase("forms owed: you %(mine)s", mine=mine)
+    return ""
+
+
+# Factor names as the table and the sentences write them (translated when shown: core/phrase.py).
+FACTOR_WORDS = (
+    N_("mutuality"), N_("collaboration"), N_("responsiveness"), N_("feedback"), N_("rupture repair"),
+    N_("termination readiness"),
+)  # fmt: skip

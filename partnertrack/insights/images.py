@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Response, abort, current_app, request
 
+from partnertrack.core.i18n import LANGUAGES, current_language, tr
 from partnertrack.extensions import cache
 from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.service import PARTNERSHIP_CHARTS
@@ -36,10 +37,16 @@ class ChartScope:
     partnership_id: int | None
     viewer_id: int
 
-    def key(self, name: str, fmt: str, size: str = "wide") -> str:
-        """The cache key of chart ``name`` in ``fmt`` and ``size``: one entry each, holding its latest version."""
+    def key(self, name: str, fmt: str, size: str = "wide", language: str | None = None) -> str:
+        """The cache key of chart ``name`` in ``fmt``, ``size`` and ``language`` (None: the viewer's now).
+
+        One entry each, holding its latest version. The language is part of the key (and so of
+        the ETag, which is keyed with it): a chart's drawn words are in the viewer's language,
+        so a Spanish page never gets the English image, nor the other way round.
+        """
         where = "caseload" if self.partnership_id is None else f"p{self.partnership_id}"
-        return f"chart:{where}:u{self.viewer_id}:{name}.{fmt}" + ("" if size == "wide" else f".{size}")
+        lang = language or current_language()
+        return f"chart:{where}:u{self.viewer_id}:{lang}:{name}.{fmt}" + ("" if size == "wide" else f".{size}")
 
 
 def chosen_size() -> str:
@@ -70,7 +77,7 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope, size: str = "wi
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         body = stored[1]
     else:
-        body = render(data, fmt, size)
+        body = render(in_language(data), fmt, size, words=tr)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
 
@@ -110,9 +117,32 @@ def versioned_image_response(
     else:
         from partnertrack.insights.charts import render
 
-        body = render(build(), fmt, size)
+        body = render(in_language(build()), fmt, size, words=tr)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+
+
+def in_language(data: ChartData) -> ChartData:
+    """``data`` with its drawn words (title, legends, panels, axis labels) in the viewer's language.
+
+    Only words of the code are translated: the caseload's lines are clients' names, left as
+    typed; a goal's line is a phrase whose goal title is a value, never looked up.
+    """
+    people = data.name == "caseload"  # its lines and panels are the clients' names
+    series = data.series if people else tuple(replace(s, label=tr(s.label), panel=tr(s.panel)) for s in data.series)
+    panels = data.panels if people else tuple(tr(p) for p in data.panels)
+    matrix = data.matrix and replace(data.matrix, row_labels=tuple(tr(label) for label in data.matrix.row_labels))
+    return replace(
+        data,
+        title=tr(data.title),
+        empty_message=tr(data.empty_message),
+        series=series,
+        panels=panels,
+        matrix=matrix,
+        hline_label=tr(data.hline_label),
+        y_label=tr(data.y_label),
+        vline_label=tr(data.vline_label),
+    )
 
 
 def _content_version(key: str, data_tag: str, content: Callable[[], str]) -> str:
@@ -141,12 +171,18 @@ def purge(partnership_ids: Iterable[int | None], viewer_ids: Iterable[int]) -> N
     viewers = list(viewer_ids)
     partnerships = list(partnership_ids)
     keys = [
-        ChartScope(partnership_id, viewer).key(name, fmt, size)
+        ChartScope(partnership_id, viewer).key(name, fmt, size, language)
         for partnership_id in partnerships
         for viewer in viewers
         for name in CHART_NAMES
         for fmt in FORMATS
         for size in SIZES
-    ] + [ChartScope(p, viewer).key("content", "version") for p in partnerships for viewer in viewers]
+        for language in LANGUAGES
+    ] + [
+        ChartScope(p, viewer).key("content", "version", language=language)
+        for p in partnerships
+        for viewer in viewers
+        for language in LANGUAGES
+    ]
     if keys:
         cache.delete_many(*keys)

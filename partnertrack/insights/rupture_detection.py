@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from partnertrack.core.phrase import Phrase
 from partnertrack.insights.series import RatingData, by_party, index_of
 from partnertrack.insights.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -126,13 +127,17 @@ def _judge(party: str, rating: RatingData, index: float, usual: _Usual, t: Thres
     reasons: list[str] = []
     if baseline >= t.ceiling_level - _EPS and drop >= t.ceiling_drop - _EPS:
         kinds.append("ceiling")
-        reasons.append(f"{drop:.1f} below a usual top level of {baseline:.1f}")
+        reasons.append(
+            Phrase("%(drop)s below a usual top level of %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}")
+        )
     elif drop >= threshold - _EPS:
         kinds.append("index")
-        reasons.append(f"{drop:.1f} below the usual {baseline:.1f}")
+        reasons.append(Phrase("%(drop)s below the usual %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}"))
     if _self_reported(rating, usual, t):
         kinds.append("self_report")
-        reasons.append(f"something felt off and feels unsettled ({rating.scores['rupture_repair']} of 10)")
+        reasons.append(
+            Phrase("something felt off and feels unsettled (%(score)s of 10)", score=rating.scores["rupture_repair"])
+        )
     if not kinds:
         return None
     return Rupture(

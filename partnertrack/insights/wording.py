@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from partnertrack.core.phrase import N_, NP_, P_, Phrase
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.signals import FormOwed, Rupture, Signals, Trend
 from partnertrack.ratings.factors import BY_KEY
@@ -32,7 +33,25 @@ def plural(n: int, word: str) -> str:
 def listing(items: Sequence[object]) -> str:
     """ "7", "7 and 9", "3, 7 and 9"."""
     words = [str(i) for i in items]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return Phrase("%(items)s and %(last)s", items=", ".join(words[:-1]), last=words[-1])
+
+
+def party(party_: str, viewer_role: str | None, *, whose: bool = False, capital: bool = False) -> Phrase:
+    """ "you", "your client's", "The therapist" ... as a phrase translated when shown."""
+    who, owner = party_words(party_, viewer_role)
+    word = owner if whose else who
+    return Phrase(capitalise(word) if capital else word)
+
+
+# The party words above, for extraction (core/phrase.py): each is a message of its own.
+_PARTY_WORDS = (
+    N_("you"), N_("your"), N_("You"), N_("Your"), N_("your therapist"), N_("your therapist's"),
+    N_("Your therapist"), N_("Your therapist's"), N_("your client"), N_("your client's"), N_("Your client"),
+    N_("Your client's"), N_("the patient"), N_("the patient's"), N_("The patient"), N_("The patient's"),
+    N_("the therapist"), N_("the therapist's"), N_("The therapist"), N_("The therapist's"),
+)  # fmt: skip
 
 
 def describe(signals: Signals, viewer_role: str | None) -> list[str]:
@@ -40,7 +59,8 @@ def describe(signals: Signals, viewer_role: str | None) -> list[str]:
 
     Ruptures (open first) and their repair, one trend line per party, forms owed, a
     partnership gone quiet, the alliance gap (worded by its direction) and readiness to
-    talk about ending. A patient reads plain words (``_for_patient``).
+    talk about ending. A patient reads plain words (``_for_patient``). Each sentence is a
+    ``Phrase`` (English as a string; translated when shown).
     """
     ruptures = sorted(signals.ruptures, key=lambda r: (not r.is_open, r.session_number))
     patient_view = viewer_role == Role.PATIENT
@@ -56,25 +76,54 @@ def describe(signals: Signals, viewer_role: str | None) -> list[str]:
     return lines
 
 
+def _reasons(reasons: Sequence[str]) -> Phrase:
+    """A rupture's reasons (signals.py words them in English) joined by "; ", each translated."""
+    joined = "; ".join(f"%(r{i})s" for i in range(len(reasons)))
+    return Phrase(joined, **{f"r{i}": r for i, r in enumerate(reasons)})
+
+
 def _rupture_sentence(rupture: Rupture, viewer_role: str | None) -> str:
     """The therapist's (or a neutral reader's) words: "Possible rupture at session N ..."."""
-    _, whose = party_words(rupture.party, viewer_role)
-    text = f"Possible rupture at session {rupture.session_number} in {whose} ratings ({'; '.join(rupture.reasons)})."
+    whose = party(rupture.party, viewer_role, whose=True)
+    params = {"number": rupture.session_number, "whose": whose, "reasons": _reasons(rupture.reasons)}
     if rupture.is_open:
-        return text + " Not yet repaired" + WORTH
-    return text + f" Repaired after {plural(rupture.sessions_to_repair or 0, 'session')}."
+        return Phrase(
+            "Possible rupture at session %(number)s in %(whose)s ratings (%(reasons)s). "
+            "Not yet repaired — worth talking about together.",
+            **params,
+        )
+    return P_(
+        "Possible rupture at session %(number)s in %(whose)s ratings (%(reasons)s). Repaired after %(num)d session.",
+        "Possible rupture at session %(number)s in %(whose)s ratings (%(reasons)s). Repaired after %(num)d sessions.",
+        num=rupture.sessions_to_repair or 0,
+        **params,
+    )
 
 
 def _patient_rupture(rupture: Rupture, viewer_role: str | None) -> str:
     """The patient's words for a dip, theirs or their therapist's: no numbers, no grades."""
     n = rupture.session_number
     if rupture.party == Role.PATIENT:
-        text = f"A dip in how session {n} felt to you."
         if rupture.is_open:
-            return text + " Your therapist would want to hear about it" + WORTH
-        return text + f" It felt better again {plural(rupture.sessions_to_repair or 0, 'session')} later."
-    text = f"Your therapist noted a dip in how session {n} felt to them."
-    return text + (WORTH[3:].capitalize() if rupture.is_open else " It felt better again later.")
+            return Phrase(
+                "A dip in how session %(number)s felt to you. "
+                "Your therapist would want to hear about it — worth talking about together.",
+                number=n,
+            )
+        return P_(
+            "A dip in how session %(number)s felt to you. It felt better again %(num)d session later.",
+            "A dip in how session %(number)s felt to you. It felt better again %(num)d sessions later.",
+            number=n,
+            num=rupture.sessions_to_repair or 0,
+        )
+    if rupture.is_open:
+        return Phrase(
+            "Your therapist noted a dip in how session %(number)s felt to them. Worth talking about together.",
+            number=n,
+        )
+    return Phrase(
+        "Your therapist noted a dip in how session %(number)s felt to them. It felt better again later.", number=n
+    )
 
 
 def _trend_words(trend: Trend | None) -> str | None:
@@ -84,22 +133,51 @@ def _trend_words(trend: Trend | None) -> str | None:
     return "better" if trend.label == "improving" else "less good"
 
 
+_PATIENT_TREND = {
+    (Role.PATIENT, "improving"): NP_(
+        "Sessions have been feeling better to you over the last %(num)d session.",
+        "Sessions have been feeling better to you over the last %(num)d sessions.",
+    ),
+    (Role.PATIENT, "declining"): NP_(
+        "Sessions have been feeling less good to you over the last %(num)d session — worth talking about together.",
+        "Sessions have been feeling less good to you over the last %(num)d sessions — worth talking about together.",
+    ),
+    (Role.THERAPIST, "improving"): NP_(
+        "Sessions have been feeling better to your therapist over the last %(num)d session.",
+        "Sessions have been feeling better to your therapist over the last %(num)d sessions.",
+    ),
+    (Role.THERAPIST, "declining"): NP_(
+        "Sessions have been feeling less good to your therapist over the last %(num)d session"
+        " — worth talking about together.",
+        "Sessions have been feeling less good to your therapist over the last %(num)d sessions"
+        " — worth talking about together.",
+    ),
+}
+_TREND = {
+    "improving": NP_(
+        "%(whose)s ratings have been improving over the last %(num)d session.",
+        "%(whose)s ratings have been improving over the last %(num)d sessions.",
+    ),
+    "declining": NP_(
+        "%(whose)s ratings have been declining over the last %(num)d session — worth talking about together.",
+        "%(whose)s ratings have been declining over the last %(num)d sessions — worth talking about together.",
+    ),
+}
+
+
 def _trend_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
     """One line per party whose ratings moved beyond their noise: never one per factor."""
     lines = []
-    for party in ROLES:
-        tr = signals.trend_of(party)
+    for p in ROLES:
+        tr = signals.trend_of(p)
         direction = _trend_words(tr)
         if direction is None or tr is None:
             continue
-        tail = WORTH if tr.label == "declining" else "."
-        over = f"over the last {plural(tr.n, 'session')}"
         if viewer_role == Role.PATIENT:
-            who = "you" if party == Role.PATIENT else "your therapist"
-            lines.append(f"Sessions have been feeling {direction} to {who} {over}{tail}")
+            lines.append(P_(*_PATIENT_TREND[(p, tr.label)], num=tr.n))
         else:
-            _, whose = party_words(party, viewer_role)
-            lines.append(capitalise(f"{whose} ratings have been {tr.label} {over}{tail}"))
+            whose = party(p, viewer_role, whose=True, capital=True)
+            lines.append(P_(*_TREND[tr.label], num=tr.n, whose=whose))
     return lines
 
 
@@ -109,61 +187,108 @@ def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
     n = gap.session_number if gap else None
     if gap is not None and gap.blind_spot(t):
         if viewer_role == Role.PATIENT:
-            return [f"You and your therapist saw session {n} quite differently" + WORTH]
-        who, _ = party_words(Role.THERAPIST, viewer_role)
-        client, _ = party_words(Role.PATIENT, viewer_role)
+            return [
+                Phrase(
+                    "You and your therapist saw session %(number)s quite differently — worth talking about together.",
+                    number=n,
+                )
+            ]
         return [
-            capitalise(
-                f"{who} rated session {n} {gap.gap:.1f} points higher than {client} did: "
-                "a possible blind spot, worth asking about."
+            Phrase(
+                "%(who)s rated session %(number)s %(points)s points higher than %(client)s did: "
+                "a possible blind spot, worth asking about.",
+                who=party(Role.THERAPIST, viewer_role, capital=True),
+                number=n,
+                points=f"{gap.gap:.1f}",
+                client=party(Role.PATIENT, viewer_role),
             )
         ]
     if gap is not None and gap.patient_higher(t) and viewer_role != Role.PATIENT:
-        client, _ = party_words(Role.PATIENT, viewer_role)
-        return [capitalise(f"{client} rated session {n} {-gap.gap:.1f} points higher; patients often do.")]
+        return [
+            Phrase(
+                "%(client)s rated session %(number)s %(points)s points higher; patients often do.",
+                client=party(Role.PATIENT, viewer_role, capital=True),
+                number=n,
+                points=f"{-gap.gap:.1f}",
+            )
+        ]
     widest = signals.largest_gap
     if widest is None or abs(widest.gap) < t.gap:
         return []
-    factor = BY_KEY[widest.factor].name.lower()
+    factor = Phrase(BY_KEY[widest.factor].name.lower())
     if viewer_role == Role.PATIENT:
-        return [f"You and your therapist saw {factor} in session {widest.session_number} differently" + WORTH]
-    therapist, _ = party_words(Role.THERAPIST, viewer_role)
-    patient, _ = party_words(Role.PATIENT, viewer_role)
+        return [
+            Phrase(
+                "You and your therapist saw %(factor)s in session %(number)s differently"
+                " — worth talking about together.",
+                factor=factor,
+                number=widest.session_number,
+            )
+        ]
     return [
-        f"Largest gap in session {widest.session_number}: {factor}, {therapist} {widest.therapist}, "
-        f"{patient} {widest.patient}" + WORTH
+        Phrase(
+            "Largest gap in session %(number)s: %(factor)s, %(therapist)s %(t_score)s, %(patient)s %(p_score)s"
+            " — worth talking about together.",
+            number=widest.session_number,
+            factor=factor,
+            therapist=party(Role.THERAPIST, viewer_role),
+            t_score=widest.therapist,
+            patient=party(Role.PATIENT, viewer_role),
+            p_score=widest.patient,
+        )
     ]
 
 
 def _ready_sentence(viewer_role: str | None) -> str:
     """Readiness to talk about ending: an invitation to talk, never a discharge."""
     if viewer_role == Role.PATIENT:
-        return "You and your therapist both feel you could talk about how and when therapy might end."
+        return Phrase("You and your therapist both feel you could talk about how and when therapy might end.")
     if viewer_role == Role.THERAPIST:
-        return "You both feel ready to talk about how and when therapy might end — a conversation, not a decision."
-    return "Both feel ready to talk about how and when therapy might end."
+        return Phrase(
+            "You both feel ready to talk about how and when therapy might end — a conversation, not a decision."
+        )
+    return Phrase("Both feel ready to talk about how and when therapy might end.")
 
 
 def _quiet_sentence(days: int, viewer_role: str | None) -> str:
     """No ratings for four weeks or more: a partnership that may have stopped."""
-    weeks = plural(days // 7, "week")
     if viewer_role == Role.THERAPIST:
-        return (
-            f"No session has been rated for {weeks}. If your client has stopped coming, "
-            "you can end the partnership with a reason."
+        return P_(
+            "No session has been rated for %(num)d week. If your client has stopped coming, "
+            "you can end the partnership with a reason.",
+            "No session has been rated for %(num)d weeks. If your client has stopped coming, "
+            "you can end the partnership with a reason.",
+            num=days // 7,
         )
-    return f"No session has been rated for {weeks}."
+    return P_(
+        "No session has been rated for %(num)d week.", "No session has been rated for %(num)d weeks.", num=days // 7
+    )
 
 
 def _owed_sentences(owed: Sequence[FormOwed], viewer_role: str | None) -> list[str]:
     """One sentence per party that still owes ratings, listing the sessions."""
     lines = []
-    for party in ROLES:
-        numbers = [f.session_number for f in owed if f.party == party]
+    for p in ROLES:
+        numbers = [f.session_number for f in owed if f.party == p]
         if not numbers:
             continue
-        who, _ = party_words(party, viewer_role)
-        verb = "have" if who == "you" else "has"
-        noun = "session" if len(numbers) == 1 else "sessions"
-        lines.append(capitalise(f"{who} {verb} not yet rated {noun} {listing(numbers)}."))
+        who, _ = party_words(p, viewer_role)
+        params = {"num": len(numbers), "sessions": listing(numbers)}
+        if who == "you":
+            lines.append(
+                P_(
+                    "You have not yet rated session %(sessions)s.",
+                    "You have not yet rated sessions %(sessions)s.",
+                    **params,
+                )
+            )
+        else:
+            lines.append(
+                P_(
+                    "%(who)s has not yet rated session %(sessions)s.",
+                    "%(who)s has not yet rated sessions %(sessions)s.",
+                    who=party(p, viewer_role, capital=True),
+                    **params,
+                )
+            )
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from partnertrack.core.phrase import N_
 from partnertrack.core.roles import ROLES
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.reveal import SessionView
@@ -35,7 +36,7 @@ def _series(timeline: list[SessionView], role: str, key: str | None) -> list[flo
 def trend_table(timeline: list[SessionView]) -> list[TrendRow]:
     """The alliance index and each factor: first against latest, for both parties."""
     rows = []
-    for name, key in [("Alliance index", None)] + [(f.name, f.key) for f in FACTORS]:
+    for name, key in [(N_("Alliance index"), None)] + [(f.name, f.key) for f in FACTORS]:
         series = {role: _series(timeline, role, key) for role in ROLES}
         rows.append(
             TrendRow(

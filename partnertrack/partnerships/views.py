@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from partnertrack.access import (
@@ -78,12 +79,12 @@ def new():
 
 # The page shows one chart at a time (a tab each, plain links: no script needed); "all" for print.
 CHART_TABS = {
-    "alliance": "Alliance",
-    "factors": "Six factors",
-    "gaps": "Gaps",
-    "readiness": "Readiness to end",
-    "goals": "Goals",
-    "all": "All charts",
+    "alliance": _l("Alliance"),
+    "factors": _l("Six factors"),
+    "gaps": _l("Gaps"),
+    "readiness": _l("Readiness to end"),
+    "goals": _l("Goals"),
+    "all": _l("All charts"),
 }
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from partnertrack.core.phrase import from_data, to_data
 from partnertrack.core.roles import Role, other_role
 from partnertrack.insights import headlines
 from partnertrack.insights.signals import ALLIANCE, NOT_ENOUGH_DATA, Signals, needs_attention_score
@@ -48,6 +49,10 @@ class Summary:
     def to_json(self) -> str:
         """The summary as the JSON text stored in the summary table."""
         data = asdict(self)
+        # Words stay untranslated (core/phrase.py): the message and its values, translated when shown.
+        data["sentences"] = [to_data(s) for s in self.sentences]
+        data["signal_reasons"] = [to_data(s) for s in self.signal_reasons]
+        data["newest"] = to_data(self.newest)
         data["last_date"] = self.last_date.isoformat() if self.last_date else None
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
@@ -61,14 +66,14 @@ class Summary:
             open_ruptures=data["open_ruptures"],
             alliance_trend=data["alliance_trend"],
             therapist_trend=data.get("therapist_trend"),
-            sentences=tuple(data["sentences"]),
+            sentences=tuple(from_data(s) for s in data["sentences"]),
             owed_by_me=tuple(data["owed_by_me"]),
             owed_by_partner=tuple(data["owed_by_partner"]),
             attention=tuple(data["attention"]),
             own_alliance=tuple((n, value) for n, value in data["own_alliance"]),
             last_number=data.get("last_number", 0),
-            signal_reasons=tuple(data.get("signal_reasons", ())),
-            newest=data.get("newest", ""),
+            signal_reasons=tuple(from_data(s) for s in data.get("signal_reasons", ())),
+            newest=from_data(data.get("newest", "")),
             client_alliance=tuple((n, value) for n, value in data.get("client_alliance", ())),
         )
 

@@ -78,7 +78,8 @@ def test_the_compiled_catalog_is_the_current_one(language):
 def test_the_catalogs_hold_every_string_the_code_marks(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_"]
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l"]
+        + ["-k", "N_", "-k", "P_:1,2", "-k", "NP_:1,2", "-k", "Phrase"]
         + ["-o", str(pot), "."],
         cwd=ROOT,
         check=True,

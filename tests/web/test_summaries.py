@@ -21,7 +21,7 @@ from partnertrack.summaries.models import PartnershipSummary
 from partnertrack.summaries.payload import Summary, summarise
 from partnertrack.summaries.service import summaries_for
 from tests.factories import PATIENT, THERAPIST, flat, rating_form, store_ratings, weekly_dates
-from tests.helpers import text_of, client_as
+from tests.helpers import client_as, text_of
 from tests.web.test_query_counts import build_caseload, counted
 
 

@@ -1,0 +1,101 @@
+"""Words of the pure domain, kept untranslated until shown (pure: no Flask, no Babel).
+
+The pure modules (insights/wording.py, insights/headlines.py, dashboard/glance.py, the
+chart data) cannot call gettext, and the stored summaries are computed once for every
+viewer, so a language must not be frozen into them. They mark a fixed text with ``N_``
+(an extraction keyword: docs/i18n.md) and a sentence with values as a ``Phrase``: the
+English message, its parameters (which may be phrases themselves) and, for a count, the
+plural message. A ``Phrase`` *is* its English text (a ``str``), so English output and the
+tests that read it stay as they were; the page translates it with the ``tr`` filter
+(core/i18n.py), which formats after translating.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Gettext = Callable[[str], str]
+Ngettext = Callable[[str, str, int], str]
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction; it is translated where it is shown."""
+    return text
+
+
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural message for extraction; ``P_(*NP_(...), num=n)`` shows it later."""
+    return singular, plural
+
+
+def P_(singular: str, plural: str, /, **params: Any) -> Phrase:
+    """A phrase with a count: ``params`` holds ``num``, which chooses the form."""
+    return Phrase(singular, plural, **params)
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def _english_plural(singular: str, plural: str, n: int) -> str:
+    return singular if n == 1 else plural
+
+
+class Phrase(str):
+    """An English sentence that knows its message and parameters, to be translated when shown."""
+
+    msgid: str
+    plural: str | None
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, plural: str | None = None, /, **params: Any) -> Phrase:
+        """``Phrase("Session %(n)s", n=3)``; with ``plural``, ``params`` must hold ``num``."""
+        obj = super().__new__(cls, _render(msgid, plural, params, _english, _english_plural))
+        obj.msgid, obj.plural, obj.params = msgid, plural, dict(params)
+        return obj
+
+    def __reduce__(self):  # copy, deepcopy and pickle rebuild the phrase, not a bare str
+        return (_rebuild, (self.msgid, self.plural, self.params))
+
+    def translate(self, gettext: Gettext, ngettext: Ngettext) -> str:
+        """The sentence in the language of ``gettext``/``ngettext``."""
+        return _render(self.msgid, self.plural, self.params, gettext, ngettext)
+
+    def to_data(self) -> dict[str, Any]:
+        """A JSON-able form (``from_data`` reads it back)."""
+        data: dict[str, Any] = {"t": self.msgid, "p": {k: to_data(v) for k, v in self.params.items()}}
+        if self.plural is not None:
+            data["n"] = self.plural
+        return data
+
+
+def _rebuild(msgid: str, plural: str | None, params: Mapping[str, Any]) -> Phrase:
+    return Phrase(msgid, plural, **params)
+
+
+def _render(msgid: str, plural: str | None, params: Mapping[str, Any], gettext: Gettext, ngettext: Ngettext) -> str:
+    if not msgid:
+        return msgid
+    text = ngettext(msgid, plural, params["num"]) if plural is not None else gettext(msgid)
+    if not params:
+        return text
+    values = {k: translate(v, gettext, ngettext) if isinstance(v, str) else v for k, v in params.items()}
+    return text % values
+
+
+def translate(text: Any, gettext: Gettext, ngettext: Ngettext) -> Any:
+    """A phrase translated; a plain string as it is (user input, already translated words)."""
+    return text.translate(gettext, ngettext) if isinstance(text, Phrase) else text
+
+
+def to_data(value: Any) -> Any:
+    """``value`` for JSON: a phrase as its parts, anything else as it is."""
+    return value.to_data() if isinstance(value, Phrase) else value
+
+
+def from_data(value: Any) -> Any:
+    """What ``to_data`` made, back: a phrase from its parts, anything else as it is."""
+    if isinstance(value, dict) and "t" in value:
+        return Phrase(value["t"], value.get("n"), **{k: from_data(v) for k, v in value.get("p", {}).items()})
+    return value
