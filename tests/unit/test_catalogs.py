@@ -78,7 +78,7 @@ def test_the_compiled_catalog_is_the_current_one(language):
 def test_the_catalogs_hold_every_string_the_code_marks(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l"]
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_"]
         + ["-o", str(pot), "."],
         cwd=ROOT,
         check=True,
