@@ -10,7 +10,9 @@ from wtforms.validators import Email, Length, Optional
 from partnertrack.auth.forms import normalise_email
 from partnertrack.clinic.models import CLINIC_ROLES
 
-ROLE_CHOICES = [SelectChoice(role, role.capitalize()) for role in reversed(CLINIC_ROLES)]
+# The roles as the select shows them, translated where the form is drawn.
+ROLE_LABELS = {"admin": _l("Admin"), "supervisor": _l("Supervisor"), "therapist": _l("Therapist")}
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in reversed(CLINIC_ROLES)]
 
 
 class InviteForm(FlaskForm):

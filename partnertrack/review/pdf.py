@@ -136,7 +136,7 @@ def _comparison(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> 
                 head.cell(str(text))
         for c in content.comparisons:
             row = table.row()
-            row.cell(c.name)
+            row.cell(_(c.name))
             for role in ROLES:
                 change = c.change(role)
                 row.cell(_num(c.first[role].mean))
