@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import CLINIC_EMAILS, allow_supervision, make_clinic_world
+from tests.factories import CLINIC_EMAILS, THERAPIST, allow_supervision, make_clinic_world
 from tests.helpers import client_as
 from tests.web.test_i18n import untranslated
 
@@ -117,3 +117,42 @@ def test_the_progress_pdf_in_spanish_has_spanish_headings(app, cw):
     assert "First sessions and the latest" in "\n".join(
         p.extract_text() for p in PdfReader(io.BytesIO(english.data)).pages
     )
+
+
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_mailed_sign_up_speaks_the_language_of_the_page(mail_app, mail_server, world, language):
+    from tests.helpers import deliver, html_body, link_in, path_of, text_body
+
+    headers = {"Accept-Language": language}
+    form = {"name": "Inés", "email": "ines@example.org", "password": "un paseo tranquilo junto al río"}
+    form["confirm"] = form["password"]
+    answer = mail_app.test_client().post("/register", data=form, headers=headers)
+    assert answer.status_code == 200 and not english_left(answer.text, language)
+    assert deliver(mail_app).sent == 1
+    [message] = mail_server.wait_for(1)
+    subject = {"es": "Termine de crear su cuenta de PartnerTrack", "de": "Legen Sie Ihr PartnerTrack-Konto fertig an"}
+    assert message["Subject"] == subject[language]
+    assert not english_left(html_body(message), language)
+    assert "Someone, probably you" not in text_body(message)
+    path = path_of(link_in(message, "/register/finish/"))
+    browser = mail_app.test_client()
+    assert_translated(browser, path, language)
+    invalid = browser.get("/register/finish/not-a-token", headers=headers)
+    assert invalid.status_code == 404 and not english_left(invalid.text, language)
+
+
+def test_the_delivery_report_in_spanish(mail_app, mail_server, world):
+    from tests.helpers import deliver
+
+    therapist = client_as(mail_app, THERAPIST)
+    headers = {"Accept-Language": "es"}
+    form = {"patient_name": "Jonas", "started_on": "2026-01-05", "patient_email": "jonas@example.org"}
+    made = therapist.post("/partnerships/new", data=form, headers=headers)
+    assert made.status_code == 302
+    pending = therapist.get(made.headers["Location"], headers=headers).text
+    assert deliver(mail_app).sent == 1
+    page = therapist.get(made.headers["Location"], headers=headers).text
+    for html in (pending, page):
+        section = re.search(r'<section aria-labelledby="mail-title".*?</section>', html, re.S).group(0)
+        assert not english_left(section, "es"), english_left(section, "es")
+    assert "Invitación</strong> a jonas@example.org: entregado al servidor de correo" in page
