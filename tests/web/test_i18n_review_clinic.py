@@ -156,3 +156,33 @@ def test_the_delivery_report_in_spanish(mail_app, mail_server, world):
         section = re.search(r'<section aria-labelledby="mail-title".*?</section>', html, re.S).group(0)
         assert not english_left(section, "es"), english_left(section, "es")
     assert "Invitación</strong> a jonas@example.org: entregado al servidor de correo" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "line"),
+    [
+        (
+            "en",
+            "You are invited to a clinic in PartnerTrack",
+            "You are invited to join Northside in PartnerTrack as a therapist.",
+        ),
+        (
+            "de",
+            "Sie sind zu einer Klinik in PartnerTrack eingeladen",
+            "Sie sind eingeladen, Northside in PartnerTrack als",
+        ),
+    ],
+)
+def test_a_clinic_invite_mail_goes_out_in_the_admins_language(mail_app, mail_server, language, subject, line):
+    from tests.helpers import deliver, html_body, text_body
+
+    make_clinic_world(mail_app)
+    admin = client_as(mail_app, CLINIC_EMAILS["admin"])
+    form = {"role": "therapist", "email": "tara@example.org"}
+    assert admin.post("/clinic/invites", data=form, headers={"Accept-Language": language}).status_code == 200
+    sent = deliver(mail_app).sent  # the clinic world's own mail (a patient told of the clinic) goes too
+    [message] = [m for m in mail_server.wait_for(sent) if m["To"] == "tara@example.org"]
+    assert message["Subject"] == subject
+    assert line in text_body(message)
+    if language != "en":
+        assert not english_left(html_body(message), language)
