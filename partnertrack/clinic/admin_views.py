@@ -12,6 +12,7 @@ from partnertrack.clinic.forms import InviteForm, TransferForm
 from partnertrack.clinic.models import ADMIN, THERAPIST, Clinic
 from partnertrack.clinic.permissions import members_only
 from partnertrack.core import audit
+from partnertrack.core.errors import translated
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.refusals import Refused
 from partnertrack.extensions import db
@@ -118,7 +119,7 @@ def transfer():
         try:
             transfers.transfer(g.member.clinic_id, pid, target, current_user)
         except Refused as refusal:
-            form.therapist.errors.append(refusal.message)
+            form.therapist.errors.append(translated(refusal.message))
             return render_template("clinic/transfers.html", form=form), refusal.status
         flash(_("The partnership was moved. Its history stays with it, and the patient has been told."), "success")
         return redirect(url_for("clinic_admin.transfer"))
