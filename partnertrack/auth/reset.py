@@ -27,6 +27,7 @@ from partnertrack.core.clock import as_utc, now, utcnow
 from partnertrack.core.outbox import OutboxMessage, Rendered, Skip, enqueue, register_renderer, render_letter
 from partnertrack.core.password_policy import policy_problem
 from partnertrack.core.passwords import hash_password
+from partnertrack.core.refusals import N_
 from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
 from partnertrack.extensions import db, limiter
 from partnertrack.models import User
@@ -177,7 +178,7 @@ def render_reset(message: OutboxMessage) -> Rendered | Skip:
 
     reset = db.session.get(PasswordReset, message.data.get("reset_id"))
     if reset is None or reset.used_at is not None or as_utc(reset.expires_at) <= now():
-        return Skip("Not sent: the link was used or expired before the mail could go out.")
+        return Skip(N_("Not sent: the link was used or expired before the mail could go out."))
     base = message.data["base_url"]
     with current_app.test_request_context(base_url=base):
         token = derived_token("password-reset", reset.nonce)

@@ -16,12 +16,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Flask, current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.auth.models import PendingSignup
 from partnertrack.core.audit import record
 from partnertrack.core.clock import as_utc, now, utcnow
 from partnertrack.core.outbox import OutboxMessage, Rendered, Skip, enqueue, register_renderer, render_letter
 from partnertrack.core.passwords import hash_password
+from partnertrack.core.refusals import N_
 from partnertrack.core.roles import Role
 from partnertrack.core.tasks import register_periodic
 from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
@@ -29,16 +32,16 @@ from partnertrack.extensions import db
 from partnertrack.models import User
 
 PURPOSE = "signup"
-ANSWER = (
-    "We have sent a link to that address to finish creating your account. It works once, for {hours} hours. "
+ANSWER = N_(
+    "We have sent a link to that address to finish creating your account. It works once, for %(hours)s hours. "
     "No mail after a few minutes? Check the spam folder, or sign up again."
 )
-CONFIRM_SUBJECT = "Finish creating your PartnerTrack account"
-TAKEN_SUBJECT = "Someone tried to create a PartnerTrack account with your address"
-INVALID = "This sign-up link is not valid. It may have been copied only in part: sign up again for a new one."
-USED = "This sign-up link has already been used. Log in with the address and password you chose."
-EXPIRED = "This sign-up link has expired. Sign up again for a new one."
-TAKEN_NOW = "An account with this address was created meanwhile. Log in, or reset its password."
+CONFIRM_SUBJECT = _l("Finish creating your PartnerTrack account")
+TAKEN_SUBJECT = _l("Someone tried to create a PartnerTrack account with your address")
+INVALID = _l("This sign-up link is not valid. It may have been copied only in part: sign up again for a new one.")
+USED = _l("This sign-up link has already been used. Log in with the address and password you chose.")
+EXPIRED = _l("This sign-up link has expired. Sign up again for a new one.")
+TAKEN_NOW = _l("An account with this address was created meanwhile. Log in, or reset its password.")
 
 
 def by_mail() -> bool:
@@ -49,7 +52,7 @@ def by_mail() -> bool:
 
 def answer() -> str:
     """The one answer to every valid sign-up, new address or taken."""
-    return ANSWER.format(hours=current_app.config["SIGNUP_LINK_HOURS"])
+    return _(ANSWER, hours=current_app.config["SIGNUP_LINK_HOURS"])
 
 
 def request_signup(name: str, email: str, password: str) -> None:
@@ -122,7 +125,7 @@ def render_confirm(message: OutboxMessage) -> Rendered | Skip:
     """The finishing link, written at send time (nothing once it was used or has expired)."""
     pending = db.session.get(PendingSignup, message.data.get("signup_id"))
     if pending is None or pending.used_at is not None or as_utc(pending.expires_at) <= now():
-        return Skip("Not sent: the sign-up was finished or expired before the mail could go out.")
+        return Skip(N_("Not sent: the sign-up was finished or expired before the mail could go out."))
     base = message.data["base_url"]
     with current_app.test_request_context(base_url=base):
         link = url_for("auth.finish_signup_page", token=derived_token(PURPOSE, pending.nonce), _external=True)
@@ -136,7 +139,7 @@ def render_taken(message: OutboxMessage) -> Rendered | Skip:
 
     user = db.session.get(User, message.data.get("user_id"))
     if user is None:
-        return Skip("Not sent: the account no longer exists.")
+        return Skip(N_("Not sent: the account no longer exists."))
     base = message.data["base_url"]
     with current_app.test_request_context(base_url=base):
         login = url_for("auth.login", _external=True)

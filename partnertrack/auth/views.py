@@ -104,7 +104,7 @@ def finish_signup_page(token: str):
             return render_template("auth/signup_invalid.html", message=signup.USED), 410
         start_session(user)
         record("account.created", user=user)
-        flash("Welcome to PartnerTrack. Start by opening a partnership for a patient.", "success")
+        flash(_("Welcome to PartnerTrack. Start by opening a partnership for a patient."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/signup_finish.html", form=form, pending=pending)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -11,6 +12,7 @@ from partnertrack.clinic.forms import InviteForm, TransferForm
 from partnertrack.clinic.models import ADMIN, THERAPIST, Clinic
 from partnertrack.clinic.permissions import members_only
 from partnertrack.core import audit
+from partnertrack.core.errors import translated
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.refusals import Refused
 from partnertrack.extensions import db
@@ -49,7 +51,11 @@ def invite():
     clinic = db.session.get(Clinic, g.member.clinic_id)
     _invite, token = service.make_invite(clinic, form.role.data, form.email.data, current_user)
     link = url_for("clinic_admin.join", token=token, _external=True)
-    flash("Invite link made. It works once, for 14 days." + (" It was mailed too." if form.email.data else ""))
+    flash(
+        _("Invite link made. It works once, for 14 days. It was mailed too.")
+        if form.email.data
+        else _("Invite link made. It works once, for 14 days.")
+    )
     return _members_page(link=link)
 
 
@@ -66,7 +72,7 @@ def disable(member_id: int):
         service.disable_member(member, current_user)
     except Refused as refusal:
         raise Refused(refusal.message, redirect_to=url_for("clinic_admin.members")) from refusal
-    flash(f"{member.user.name} is no longer a member. Their account and data are unchanged.", "success")
+    flash(_("%(name)s is no longer a member. Their account and data are unchanged.", name=member.user.name), "success")
     return redirect(url_for("clinic_admin.members"))
 
 
@@ -85,7 +91,13 @@ def _transfer_choices(form: TransferForm) -> None:
         if rows
         else {}
     )
-    form.partnership.choices = [SelectChoice(str(r.id), f"{labels[r.id]} (with {names[r.therapist_id]})") for r in rows]
+    form.partnership.choices = [
+        SelectChoice(
+            str(r.id),
+            _("%(partnership)s (with %(therapist)s)", partnership=labels[r.id], therapist=names[r.therapist_id]),
+        )
+        for r in rows
+    ]
     form.therapist.choices = [SelectChoice(str(m.id), m.user.name) for m in therapists]
 
 
@@ -107,9 +119,9 @@ def transfer():
         try:
             transfers.transfer(g.member.clinic_id, pid, target, current_user)
         except Refused as refusal:
-            form.therapist.errors.append(refusal.message)
+            form.therapist.errors.append(translated(refusal.message))
             return render_template("clinic/transfers.html", form=form), refusal.status
-        flash("The partnership was moved. Its history stays with it, and the patient has been told.", "success")
+        flash(_("The partnership was moved. Its history stays with it, and the patient has been told."), "success")
         return redirect(url_for("clinic_admin.transfer"))
     return render_template("clinic/transfers.html", form=form), 422 if form.errors else 200
 
@@ -131,6 +143,14 @@ def export_csv():
     )
 
 
+# "You are now a supervisor of …", one sentence per role.
+JOINED = {
+    "admin": lambda clinic: _("You are now a admin of %(clinic)s.", clinic=clinic),
+    "supervisor": lambda clinic: _("You are now a supervisor of %(clinic)s.", clinic=clinic),
+    "therapist": lambda clinic: _("You are now a therapist of %(clinic)s.", clinic=clinic),
+}
+
+
 @bp.route("/join/<token>", methods=["GET", "POST"])
 @login_required
 def join(token: str):
@@ -139,7 +159,7 @@ def join(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         service.accept_invite(found, current_user)
-        flash(f"You are now a {found.role} of {found.clinic.name}.", "success")
+        flash(JOINED.get(found.role, JOINED["therapist"])(found.clinic.name), "success")
         return redirect(url_for("clinic.index"))
     problem = None
     if current_user.role != "therapist":

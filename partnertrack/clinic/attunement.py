@@ -56,6 +56,16 @@ class Attunement:
         direction = "lower" if lean < 0 else "higher"
         return f"{abs(lean):.1f} points {direction} than the clients' ratings"
 
+    @property
+    def lean_kind(self) -> str:
+        """``lean_words`` as a key, for pages that word it in the viewer's language: none, close, lower, higher."""
+        lean = self.lean
+        if lean is None:
+            return "none"
+        if abs(lean) < CLOSE_LEAN:
+            return "close"
+        return "lower" if lean < 0 else "higher"
+
     def __add__(self, other: Attunement) -> Attunement:
         """Two caseloads' figures together (sums, so the shares stay exact)."""
         return Attunement(

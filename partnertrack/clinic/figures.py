@@ -92,6 +92,11 @@ class Figures:
         )
 
     @property
+    def bands(self) -> tuple[tuple[float, float], ...]:
+        """The alliance bands' (low, high) edges, for pages that word them in the viewer's language."""
+        return ALLIANCE_BANDS
+
+    @property
     def band_labels(self) -> tuple[str, ...]:
         """The alliance bands in words."""
         return tuple(f"{low:g} to {high:g}" for low, high in ALLIANCE_BANDS)

@@ -7,17 +7,19 @@ a score, a comment or a concern: the patient reads what changed in PartnerTrack.
 from __future__ import annotations
 
 from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
 
 from partnertrack.clinic.models import Clinic, ClinicInvite
 from partnertrack.core.clock import as_utc, now
 from partnertrack.core.outbox import OutboxMessage, Rendered, Skip, register_renderer, render_letter
+from partnertrack.core.refusals import N_
 from partnertrack.extensions import db
 from partnertrack.notifications.unsubscribe import ALL, unsubscribe_url
 
 SUBJECTS = {
-    "clinic_invite": "You are invited to a clinic in PartnerTrack",
-    "clinic_joined": "Your therapist's practice has joined a clinic",
-    "clinic_transfer": "Your partnership in PartnerTrack has a new therapist",
+    "clinic_invite": _l("You are invited to a clinic in PartnerTrack"),
+    "clinic_joined": _l("Your therapist's practice has joined a clinic"),
+    "clinic_transfer": _l("Your partnership in PartnerTrack has a new therapist"),
 }
 
 
@@ -35,9 +37,9 @@ def render_invite(message: OutboxMessage) -> Rendered | Skip:
 
     invite = db.session.get(ClinicInvite, message.data.get("invite_id"))
     if invite is None or invite.used_at is not None:
-        return Skip("Not sent: the invite was used first.")
+        return Skip(N_("Not sent: the invite was used first."))
     if as_utc(invite.expires_at) <= now():
-        return Skip("Not sent: the invite expired before the mail could go out.")
+        return Skip(N_("Not sent: the invite expired before the mail could go out."))
     link, unsubscribe = _links(
         message,
         lambda: (

@@ -25,7 +25,7 @@ from partnertrack.clinic.models import (
 from partnertrack.core import audit
 from partnertrack.core.clock import as_utc, now, utcnow
 from partnertrack.core.outbox import enqueue
-from partnertrack.core.refusals import Refused
+from partnertrack.core.refusals import N_, Refused
 from partnertrack.core.roles import Role
 from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
 from partnertrack.extensions import db
@@ -33,13 +33,15 @@ from partnertrack.models import Partnership, User
 
 INVITE_PURPOSE = "clinic-invite"
 INVITE_DAYS = 14
-INVITE_INVALID = "This clinic invite link is not valid. Ask the clinic's admin for a new one."
-INVITE_USED = "This clinic invite link has already been used. Ask the clinic's admin for a new one."
-INVITE_EXPIRED = "This clinic invite link has expired: links work for 14 days. Ask the clinic's admin for a new one."
-ONLY_THERAPISTS = "Only a therapist account can join a clinic. Patients take part through their therapist."
-IN_ANOTHER_CLINIC = "Your account is already a member of another clinic. Leave it before joining this one."
-ALREADY_MEMBER = "Your account is already a member of this clinic."
-LAST_ADMIN = "The clinic needs at least one active admin: invite another admin before disabling this one."
+INVITE_INVALID = N_("This clinic invite link is not valid. Ask the clinic's admin for a new one.")
+INVITE_USED = N_("This clinic invite link has already been used. Ask the clinic's admin for a new one.")
+INVITE_EXPIRED = N_(
+    "This clinic invite link has expired: links work for 14 days. Ask the clinic's admin for a new one."
+)
+ONLY_THERAPISTS = N_("Only a therapist account can join a clinic. Patients take part through their therapist.")
+IN_ANOTHER_CLINIC = N_("Your account is already a member of another clinic. Leave it before joining this one.")
+ALREADY_MEMBER = N_("Your account is already a member of this clinic.")
+LAST_ADMIN = N_("The clinic needs at least one active admin: invite another admin before disabling this one.")
 
 
 def membership_of(user: User | None) -> ClinicMember | None:
@@ -82,7 +84,7 @@ def _add_member(clinic: Clinic, user: User, role: str) -> ClinicMember:
 def make_invite(clinic: Clinic, role: str, email: str | None, by: User | None) -> tuple[ClinicInvite, str]:
     """A single-use invite link for ``role``; mailed (through the outbox) when ``email`` is given. Flushes."""
     if role not in CLINIC_ROLES:
-        raise Refused("Please choose admin, supervisor or therapist.")
+        raise Refused(N_("Please choose admin, supervisor or therapist."))
     nonce = new_nonce()
     token = derived_token(INVITE_PURPOSE, nonce)
     invite = ClinicInvite(
@@ -194,7 +196,7 @@ def members_of(clinic_id: int, role: str | None = None, active_only: bool = Fals
 def disable_member(member: ClinicMember, by: User) -> None:
     """Take a member out of the clinic: they lose its pages; nothing is deleted. Flushes."""
     if not member.active:
-        raise Refused("This member is already disabled.")
+        raise Refused(N_("This member is already disabled."))
     if member.role == ADMIN and len(members_of(member.clinic_id, ADMIN, active_only=True)) <= 1:
         raise Refused(LAST_ADMIN)
     member.active, member.disabled_at = False, utcnow()

@@ -12,14 +12,14 @@ from partnertrack.clinic.models import THERAPIST, ClinicMember, PartnershipTrans
 from partnertrack.clinic.overview import clinic_partnerships
 from partnertrack.core import audit
 from partnertrack.core.outbox import enqueue
-from partnertrack.core.refusals import Refused
+from partnertrack.core.refusals import N_, Refused
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, User
 
-NOT_IN_CLINIC = "That partnership is not held by a therapist of this clinic."
-TARGET_NOT_IN_CLINIC = "Partnerships can only move to an active therapist of this clinic."
-SAME_THERAPIST = "That partnership is already with this therapist: choose another therapist."
-ENDED = "An ended partnership stays with the therapist who ended it."
+NOT_IN_CLINIC = N_("That partnership is not held by a therapist of this clinic.")
+TARGET_NOT_IN_CLINIC = N_("Partnerships can only move to an active therapist of this clinic.")
+SAME_THERAPIST = N_("That partnership is already with this therapist: choose another therapist.")
+ENDED = N_("An ended partnership stays with the therapist who ended it.")
 
 
 def transfer(clinic_id: int, partnership_id: int, target_member_id: int, by: User) -> Partnership:

@@ -8,6 +8,7 @@ account page; every such view is in the audit log, which the patient reads.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from partnertrack.clinic import overview, service
@@ -102,11 +103,11 @@ def consent():
         abort(403)
     form = ConsentForm()
     if not form.validate_on_submit():
-        flash("Your choice could not be saved: please try again.", "error")
+        flash(_("Your choice could not be saved: please try again."), "error")
         return redirect(url_for("account.index")), 303
     service.set_consent(current_user, bool(form.allowed.data))
     if form.allowed.data:
-        flash("Your therapist's clinic supervisors may now see your ratings with your name. Comments stay private.")
+        flash(_("Your therapist's clinic supervisors may now see your ratings with your name. Comments stay private."))
     else:
-        flash("Your therapist's clinic supervisors see only figures without names.", "success")
+        flash(_("Your therapist's clinic supervisors see only figures without names."), "success")
     return redirect(url_for("account.index"))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from partnertrack.core.refusals import Refused
+from partnertrack.core.refusals import Phrase, Refused
 from partnertrack.extensions import db
 
 MESSAGES = {
@@ -53,6 +53,17 @@ def _retry_headers(error: HTTPException) -> dict:
     return headers
 
 
+def translated(message: str) -> str:
+    """A refusal's message in the viewer's language: pure modules mark theirs with ``N_`` (or a ``Phrase``).
+
+    A message already translated by the service that raised it is no message of the catalog and
+    comes back unchanged.
+    """
+    if isinstance(message, Phrase):
+        return _(message.text, **message.params)
+    return _(message) if message else message
+
+
 def render_refusal(refusal: Refused):
     """Show why a step was refused, with nothing changed.
 
@@ -61,17 +72,18 @@ def render_refusal(refusal: Refused):
     else the plain error page.
     """
     db.session.rollback()
+    message = translated(refusal.message)
     if refusal.redirect_to:
-        flash(refusal.message, "error")
+        flash(message, "error")
         return redirect(refusal.redirect_to)
     blueprint = current_app.blueprints.get(request.blueprint or "")
     page = getattr(blueprint, "refused_page", None)
     if page is not None and not wants_json():
-        flash(refusal.message, "error")
+        flash(message, "error")
         return page(), refusal.status
     if wants_json():
-        return {"error": refusal.message, "status": refusal.status}, refusal.status
-    return render_template("error.html", code=refusal.status, message=refusal.message), refusal.status
+        return {"error": message, "status": refusal.status}, refusal.status
+    return render_template("error.html", code=refusal.status, message=message), refusal.status
 
 
 def register(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask, flash, request, session
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,7 +52,7 @@ def enforce_session_limits():
     if now - last_seen > idle or now - login_at > lifetime:
         logout_user()
         session.clear()
-        flash("You were logged out after a period of inactivity. Please log in again.", "info")
+        flash(_("You were logged out after a period of inactivity. Please log in again."), "info")
         return None
     session["last_seen"] = now
     return None

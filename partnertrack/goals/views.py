@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.core import audit
+from partnertrack.core.errors import translated
 from partnertrack.core.refusals import Refused
 from partnertrack.goals import service
 from partnertrack.goals.forms import GoalForm, RewordForm, StatusForm
@@ -79,9 +80,9 @@ def reword(goal_id: int):
             service.reword(goal, g.role, current_user, form.text.data)
         except Refused as refusal:
             if goal.status == "active":
-                form.text.errors.append(refusal.message)
+                form.text.errors.append(translated(refusal.message))
             else:
-                flash(refusal.message, "error")  # an inactive goal's card has no wording field
+                flash(translated(refusal.message), "error")  # an inactive goal's card has no wording field
         else:
             audit.record("goal.changed", g.partnership.id, f"goal {goal.id} reworded")
             flash(_("Goal reworded. The earlier wording stays in its history."), "success")

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import format_date
+from flask_babel import gettext as _
 
 from partnertrack.core.clock import as_utc
 from partnertrack.core.outbox import FAILED, PENDING, SENT, OutboxMessage
@@ -21,31 +23,42 @@ class Delivery:
 
     what: str
     to: str
-    state: str  # "delivered", "waiting", "refused", "not sent"
+    state: str  # "delivered", "waiting", "refused", "not sent", in the viewer's language
     when: datetime | None
     detail: str | None
+    refused: bool = False  # the mail server refused it: the address needs checking
+    invite: bool = False
 
 
 def _what(row: OutboxMessage, dates: dict[int, object]) -> str:
     """ "Invite", "Form link for the session of 3 December 2026", "Reminder for …"."""
     if row.kind == "invite":
-        return "Invite"
+        return _("Invite")
     session_id = int(row.ref.partition(":")[2]) if row.ref else 0
     day = dates.get(session_id)
-    label = "Form link" if row.kind == "form_link" else "Reminder"
-    return f"{label} for the session of {day:%d %B %Y}" if day else label
+    if not day:
+        return _("Form link") if row.kind == "form_link" else _("Reminder")
+    day_text = format_date(day, "dd MMMM y")
+    if row.kind == "form_link":
+        return _("Form link for the session of %(date)s", date=day_text)
+    return _("Reminder for the session of %(date)s", date=day_text)
 
 
 def _state(row: OutboxMessage) -> tuple[str, datetime | None, str | None]:
-    """The state in words, when it happened, and the server's words or the reason."""
+    """The state in words, when it happened, and the server's words or the reason.
+
+    A reason PartnerTrack wrote ("Not sent: …", marked with N_ where the mail is skipped) is
+    stored in English and translated here; a mail server's own words stay as they came.
+    """
+    reason = _(row.last_error) if row.last_error else row.last_error
     if row.status == SENT:
-        return "delivered to the mail server", as_utc(row.sent_at) if row.sent_at else None, None
+        return _("delivered to the mail server"), as_utc(row.sent_at) if row.sent_at else None, None
     if row.status == PENDING:
-        detail = f"Not sent yet, trying again: {row.last_error}" if row.last_error else None
-        return "waiting to be sent", None, detail
+        detail = _("Not sent yet, trying again: %(reason)s", reason=reason) if row.last_error else None
+        return _("waiting to be sent"), None, detail
     if row.status == FAILED:
-        return "refused", None, row.last_error
-    return "not sent", None, row.last_error
+        return _("refused"), None, reason
+    return _("not sent"), None, reason
 
 
 def deliveries(partnership: Partnership) -> list[Delivery]:
@@ -66,4 +79,7 @@ def deliveries(partnership: Partnership) -> list[Delivery]:
             sa.select(TherapySession.id, TherapySession.date).where(TherapySession.partnership_id == partnership.id)
         ).all()
     )
-    return [Delivery(_what(row, dates), row.to_address, *_state(row)) for row in rows]
+    return [
+        Delivery(_what(row, dates), row.to_address, *_state(row), row.status == FAILED, row.kind == "invite")
+        for row in rows
+    ]

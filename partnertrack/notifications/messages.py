@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from partnertrack.core.clock import as_utc, now
 from partnertrack.core.outbox import Later, OutboxMessage, Rendered, Skip, register_renderer, render_letter
+from partnertrack.core.refusals import N_
 from partnertrack.core.tasks import register_periodic
 from partnertrack.extensions import db
 from partnertrack.models import Invite, Partnership
@@ -34,7 +35,7 @@ SUBJECTS = {
     "alert": _l("Please look at PartnerTrack soon"),
     "digest": _l("Your weekly PartnerTrack summary"),
 }
-TURNED_OFF = "Not sent: the recipient turned these emails off."
+TURNED_OFF = N_("Not sent: the recipient turned these emails off.")
 
 
 def _letter(kind: str, message: OutboxMessage, unsubscribe: str | None, **context) -> Rendered:
@@ -52,11 +53,11 @@ def render_invite(message: OutboxMessage) -> Rendered | Skip:
     """The invite: the join link, valid once and for INVITE_DAYS."""
     invite = db.session.get(Invite, message.data.get("invite_id"))
     if invite is None or invite.used_at is not None or invite.nonce is None:
-        return Skip("Not sent: the invite was used or replaced by a newer one first.")
+        return Skip(N_("Not sent: the invite was used or replaced by a newer one first."))
     if as_utc(invite.expires_at) <= now():
-        return Skip("Not sent: the invite expired before the mail could go out.")
+        return Skip(N_("Not sent: the invite expired before the mail could go out."))
     if is_suppressed(message.to_address):
-        return Skip("Not sent: this address asked not to get invitations from PartnerTrack.")
+        return Skip(N_("Not sent: this address asked not to get invitations from PartnerTrack."))
     link, unsubscribe = _in_links(
         message,
         lambda: (
@@ -70,14 +71,14 @@ def render_invite(message: OutboxMessage) -> Rendered | Skip:
 def _form_link_skip(link: FormLink | None, kind: str) -> Skip | None:
     """Why a form link or reminder is no longer worth sending, if it is not."""
     if link is None:
-        return Skip("Not sent: the link no longer exists.")
+        return Skip(N_("Not sent: the link no longer exists."))
     partnership = link.therapy_session.partnership
     if link.used_at is not None or patient_has_rated(link.session_id):
-        return Skip("Not sent: the patient rated the session before the mail went out.")
+        return Skip(N_("Not sent: the patient rated the session before the mail went out."))
     if as_utc(link.expires_at) <= now():
-        return Skip("Not sent: the link expired before the mail could go out.")
+        return Skip(N_("Not sent: the link expired before the mail could go out."))
     if partnership.read_only or partnership.patient_id != link.user_id:
-        return Skip("Not sent: the partnership has ended.")
+        return Skip(N_("Not sent: the partnership has ended."))
     if not wants(link.user_id, "form_links" if kind == "form_link" else "reminders"):
         return Skip(TURNED_OFF)
     return None
@@ -117,7 +118,7 @@ def render_alert(message: OutboxMessage) -> Rendered | Skip:
     """An alert to the therapist: a patient needs their attention; the link opens the partnership."""
     partnership = db.session.get(Partnership, message.data.get("partnership_id"))
     if partnership is None:
-        return Skip("Not sent: the partnership no longer exists.")
+        return Skip(N_("Not sent: the partnership no longer exists."))
     if not wants(partnership.therapist_id, "alerts"):
         return Skip(TURNED_OFF)
     url, unsubscribe = _in_links(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
@@ -13,17 +14,17 @@ class NotesForm(FlaskForm):
     """What progress was made and what was left undone, in one party's words."""
 
     progress = text_field(
-        "Progress made",
+        _l("Progress made"),
         REVIEW_TEXT_MAX,
-        "Please write what progress was made.",
+        _l("Please write what progress was made."),
         "“Progress made”",
-        description="What changed for the better during therapy.",
+        description=_l("What changed for the better during therapy."),
     )
     left_undone = text_field(
-        "What was left undone",
+        _l("What was left undone"),
         REVIEW_TEXT_MAX,
-        "Please write what was left undone (“nothing” is an answer too).",
+        _l("Please write what was left undone (“nothing” is an answer too)."),
         "“What was left undone”",
-        description="What you did not get to, or would work on next.",
+        description=_l("What you did not get to, or would work on next."),
     )
-    submit = SubmitField("Save my notes")
+    submit = SubmitField(_l("Save my notes"))

@@ -11,6 +11,9 @@ import io
 import os
 from datetime import datetime
 
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -32,19 +35,36 @@ def _font_path(style: str = "") -> str:
     return os.path.join(matplotlib.get_data_path(), "fonts", "ttf", name)
 
 
-TITLES = {"review": "Ending review", "progress": "Progress report"}
+TITLES = {"review": _l("Ending review"), "progress": _l("Progress report")}
+# The footer and the document property: "PartnerTrack ending review".
+DOCUMENT_NAMES = {"review": _l("PartnerTrack ending review"), "progress": _l("PartnerTrack progress report")}
+
+
+# The comparison table's column heads, per party.
+HEADS = {
+    "patient": (_l("Patient first"), _l("Patient latest"), _l("Patient change")),
+    "therapist": (_l("Therapist first"), _l("Therapist latest"), _l("Therapist change")),
+}
+TRENDS = {"improving": _l("improving"), "stable": _l("stable"), "declining": _l("declining")}
+STATUSES = {"open": _l("open"), "discussed": _l("discussed"), "repaired": _l("repaired")}
+PARTNERSHIP_STATUSES = {"invited": _l("invited"), "active": _l("active"), "ending": _l("ending"), "ended": _l("ended")}
 
 
 class ReviewPDF(FPDF):
     """A4 pages with a small footer naming the document and the page."""
 
-    document = TITLES["review"]
+    document = DOCUMENT_NAMES["review"]
 
     def footer(self) -> None:
         """ "PartnerTrack ending review · page 2 of 5"."""
         self.set_y(-12)
         self.set_font(FONT, size=8)
-        self.cell(0, 8, f"PartnerTrack {self.document.lower()} · page {self.page_no()} of {{nb}}", align="C")
+        self.cell(
+            0,
+            8,
+            _("%(document)s · page %(page)s of %(pages)s", document=self.document, page=self.page_no(), pages="{nb}"),
+            align="C",
+        )
 
 
 def _who(partnership: Partnership, role: str, capital: bool = True) -> str:
@@ -53,17 +73,19 @@ def _who(partnership: Partnership, role: str, capital: bool = True) -> str:
     Only the role word changes case: a name is printed as it was typed.
     """
     name = partnership.patient_name if role == Role.PATIENT else partnership.therapist.name
-    return f"{role.capitalize() if capital else 'the ' + role} ({name})"
+    if role == Role.PATIENT:
+        return _("Patient (%(name)s)", name=name) if capital else _("the patient (%(name)s)", name=name)
+    return _("Therapist (%(name)s)", name=name) if capital else _("the therapist (%(name)s)", name=name)
 
 
 def _day(value: datetime | None) -> str:
     """A date as "12 March 2025", or "–"."""
-    return value.strftime("%d %B %Y") if value else "–"
+    return format_date(value, "dd MMMM y") if value else "–"
 
 
 def _num(value: float | None) -> str:
     """One decimal, or "–" where there is nothing to show."""
-    return "–" if value is None else f"{value:.1f}"
+    return "–" if value is None else format_decimal(value, format="0.0")
 
 
 def _heading(pdf: FPDF, text: str, size: int = 13) -> None:
@@ -100,64 +122,97 @@ def _chart(pdf: FPDF, chart) -> None:
 
 def _comparison(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
     """First three against last three sessions, per factor and party."""
-    _heading(pdf, "First sessions and the latest")
+    _heading(pdf, _("First sessions and the latest"))
     if not content.rated:
-        _para(pdf, "No ratings to compare yet.")
+        _para(pdf, _("No ratings to compare yet."))
         return
-    _para(pdf, "Mean of each party's first three rated sessions against their last three.")
+    _para(pdf, _("Mean of each party's first three rated sessions against their last three."))
     pdf.set_font(FONT, size=8)
     with pdf.table(col_widths=(34, 11, 11, 11, 11, 11, 11), text_align="LEFT", first_row_as_headings=True) as table:
         head = table.row()
-        head.cell("Factor")
+        head.cell(_("Factor"))
         for role in ROLES:
-            for what in ("first", "latest", "change"):
-                head.cell(f"{role.capitalize()} {what}")
+            for text in HEADS[role]:
+                head.cell(str(text))
         for c in content.comparisons:
             row = table.row()
-            row.cell(c.name)
+            row.cell(_(c.name))
             for role in ROLES:
                 change = c.change(role)
                 row.cell(_num(c.first[role].mean))
                 row.cell(_num(c.last[role].mean))
-                row.cell("–" if change is None else f"{change:+.1f}")
+                row.cell("–" if change is None else format_decimal(change, format="+0.0;-0.0"))
     pdf.set_font(FONT, size=BODY_SIZE)
 
 
 def _goals(pdf: FPDF, content: ReviewContent) -> None:
     """Goals achieved, still open and dropped, and the progress chart."""
-    _heading(pdf, "Goals")
-    for title, goals in (("Achieved", content.achieved), ("Still open", content.left), ("Dropped", content.dropped)):
+    _heading(pdf, _("Goals"))
+    for title, goals in (
+        (_("Achieved"), content.achieved),
+        (_("Still open"), content.left),
+        (_("Dropped"), content.dropped),
+    ):
         pdf.set_font(FONT, "B", BODY_SIZE)
         _para(pdf, title)
         pdf.set_font(FONT, size=BODY_SIZE)
-        _para(pdf, "\n".join(f"• {g.text}" for g in goals) if goals else "None.")
+        _para(pdf, "\n".join(f"• {g.text}" for g in goals) if goals else _("None."))
     if not content.charts["goals"].empty:
         _chart(pdf, content.charts["goals"])
 
 
 def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
     """The readiness trend with its chart, then the rupture log with the alliance chart."""
-    _heading(pdf, "Readiness to discuss ending")
+    _heading(pdf, _("Readiness to discuss ending"))
     for role in ROLES:
         t = content.readiness_trend[role]
-        trend = (
-            "not enough ratings for a trend yet"
-            if t.label == "not enough data"
-            else f"{t.label} over the last {t.n} rated sessions ({t.slope:+.2f} per session)"
-        )
-        _para(pdf, f"{_who(partnership, role)}: {trend}.")
+        who = _who(partnership, role)
+        if t.label == "not enough data":
+            _para(pdf, _("%(who)s: not enough ratings for a trend yet.", who=who))
+        else:
+            slope = format_decimal(t.slope, format="+0.00;-0.00")
+            trend = str(TRENDS.get(t.label, t.label))
+            line = _(
+                "%(who)s: %(trend)s over the last %(n)s rated sessions (%(slope)s per session).",
+                who=who,
+                trend=trend,
+                n=t.n,
+                slope=slope,
+            )
+            _para(pdf, line)
     _chart(pdf, content.charts["readiness"])
-    _heading(pdf, "Ruptures and how they were repaired")
+    _heading(pdf, _("Ruptures and how they were repaired"))
     if not content.ruptures:
-        _para(pdf, "None in the rupture log.")
+        _para(pdf, _("None in the rupture log."))
     for v in content.ruptures:
         e = v.entry
-        what = "Possible rupture in the ratings of" if e.source == "signal" else "Concern raised by"
-        line = f"{what} {_who(partnership, e.party, capital=False)}"
-        line += f", session {v.session_number}" if v.session_number else ""
-        line += f": {e.status}."
+        party = _who(partnership, e.party, capital=False)
+        status = str(STATUSES.get(e.status, e.status))
+        if e.source == "signal":
+            if v.session_number:
+                line = _(
+                    "Possible rupture in the ratings of %(who)s, session %(number)s: %(status)s.",
+                    who=party,
+                    number=v.session_number,
+                    status=status,
+                )
+            else:
+                line = _("Possible rupture in the ratings of %(who)s: %(status)s.", who=party, status=status)
+        elif v.session_number:
+            line = _(
+                "Concern raised by %(who)s, session %(number)s: %(status)s.",
+                who=party,
+                number=v.session_number,
+                status=status,
+            )
+        else:
+            line = _("Concern raised by %(who)s: %(status)s.", who=party, status=status)
         if v.recovered_number:
-            line += f" Ratings came back in session {v.recovered_number} ({v.sessions_to_recover} sessions later)."
+            line += " " + _(
+                "Ratings came back in session %(number)s (%(later)s sessions later).",
+                number=v.recovered_number,
+                later=v.sessions_to_recover,
+            )
         if e.detail:
             line += f" {e.detail}"
         _para(pdf, "• " + line)
@@ -166,20 +221,21 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
 
 def _notes(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
     """Each party's "progress made", "left undone" and agreement."""
-    _heading(pdf, "Notes from both parties")
+    _heading(pdf, _("Notes from both parties"))
     review = content.review
     if review is None:
-        _para(pdf, "The ending review has not been opened.")
+        _para(pdf, _("The ending review has not been opened."))
         return
     for role in ROLES:
         progress, undone = review.notes_of(role)
         agreed = review.agreed_at(role)
-        _heading(pdf, _who(partnership, role) + (f" · agreed to end on {_day(agreed)}" if agreed else ""), size=11)
-        for label, text in (("Progress made", progress), ("What was left undone", undone)):
+        agreement = " · " + _("agreed to end on %(date)s", date=_day(agreed)) if agreed else ""
+        _heading(pdf, _who(partnership, role) + agreement, size=11)
+        for label, text in ((_("Progress made"), progress), (_("What was left undone"), undone)):
             pdf.set_font(FONT, "B", BODY_SIZE)
             _para(pdf, label)
             pdf.set_font(FONT, size=BODY_SIZE)
-            _para(pdf, text or "Not written yet.")
+            _para(pdf, text or _("Not written yet."))
 
 
 def _title(pdf: FPDF, text: str) -> None:
@@ -196,23 +252,39 @@ def build(partnership: Partnership, role: str, content: ReviewContent, kind: str
     The progress report is the review's figures at any time, without the notes the ending asks for.
     """
     pdf = ReviewPDF(format="A4")
-    pdf.document = TITLES[kind]
-    pdf.set_title(f"PartnerTrack {TITLES[kind].lower()}")
+    pdf.document = str(DOCUMENT_NAMES[kind])
+    pdf.set_title(pdf.document)
     pdf.set_creator("PartnerTrack")
     pdf.add_font(FONT, "", _font_path())
     pdf.add_font(FONT, "B", _font_path("B"))
     pdf.set_auto_page_break(auto=True, margin=16)
     pdf.add_page()
-    _title(pdf, TITLES[kind])
+    _title(pdf, str(TITLES[kind]))
     review = content.review
-    _para(
-        pdf,
-        f"{_who(partnership, 'therapist')} and {_who(partnership, 'patient')}. "
-        f"Therapy started on {partnership.started_on:%d %B %Y}; status: {partnership.status}"
-        + (f", ended on {_day(review.completed_at)}" if review and review.completed_at else "")
-        + ".",
-    )
-    _para(pdf, f"Made on {today():%d %B %Y} for the {role}: it holds the ratings the {role} may see.")
+    parties = {"therapist": _who(partnership, "therapist"), "patient": _who(partnership, "patient")}
+    started = _day(partnership.started_on)
+    status = str(PARTNERSHIP_STATUSES.get(partnership.status, partnership.status))
+    if review and review.completed_at:
+        opening = _(
+            "%(therapist)s and %(patient)s. Therapy started on %(started)s; status: %(status)s, ended on %(ended)s.",
+            **parties,
+            started=started,
+            status=status,
+            ended=_day(review.completed_at),
+        )
+    else:
+        opening = _(
+            "%(therapist)s and %(patient)s. Therapy started on %(started)s; status: %(status)s.",
+            **parties,
+            started=started,
+            status=status,
+        )
+    _para(pdf, opening)
+    made = _day(today())
+    if role == Role.PATIENT:
+        _para(pdf, _("Made on %(date)s for the patient: it holds the ratings the patient may see.", date=made))
+    else:
+        _para(pdf, _("Made on %(date)s for the therapist: it holds the ratings the therapist may see.", date=made))
     _comparison(pdf, partnership, content)
     _goals(pdf, content)
     _readiness_and_ruptures(pdf, partnership, content)

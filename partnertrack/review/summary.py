@@ -10,6 +10,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from partnertrack.core.refusals import N_
 from partnertrack.core.roles import ROLES
 from partnertrack.insights.signals import RatingData, by_party, index_of
 from partnertrack.ratings.factors import FACTORS
@@ -71,7 +72,7 @@ def first_against_last(ratings: Iterable[RatingData], window: int = WINDOW) -> l
     """
     parties = by_party(ratings)
     result = []
-    for name, key in [("Alliance index", None)] + [(f.name, f.key) for f in FACTORS]:
+    for name, key in [(N_("Alliance index"), None)] + [(f.name, f.key) for f in FACTORS]:
         first, last = {}, {}
         for role in ROLES:
             points = _points(parties.get(role, []), key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from partnertrack.access import PartnershipBlueprint, allowed_when_ended, require_role
@@ -50,7 +51,7 @@ def open_review():
     service.open_review(g.partnership, g.role, current_user)
     audit.record("review.opened", g.partnership.id)
     flash(
-        "The ending review is open. Write your notes, talk it through, and agree to end when you are both ready.",
+        _("The ending review is open. Write your notes, talk it through, and agree to end when you are both ready."),
         "success",
     )
     return redirect(url_for("review.show"))
@@ -65,7 +66,7 @@ def notes(party: str):
         return _page(notes_form=form), 422
     service.save_notes(g.partnership, g.role, form.progress.data, form.left_undone.data)
     audit.record("review.changed", g.partnership.id, "notes saved")
-    flash("Your notes are saved.", "success")
+    flash(_("Your notes are saved."), "success")
     return redirect(url_for("review.show") + "#my-notes")
 
 
@@ -76,12 +77,18 @@ def agree(party: str):
     require_role(party)
     ended = service.agree(g.partnership, g.role)
     audit.record("review.agreed", g.partnership.id, "both agreed: partnership ended" if ended else None)
-    flash(
-        "You have both agreed: the partnership has ended. Everything stays here to read and export."
-        if ended
-        else "You have agreed to end. The partnership ends when your partner agrees too; until then you can withdraw.",
-        "success",
-    )
+    if ended:
+        flash(
+            _("You have both agreed: the partnership has ended. Everything stays here to read and export."), "success"
+        )
+    else:
+        flash(
+            _(
+                "You have agreed to end. The partnership ends when your partner agrees too; "
+                "until then you can withdraw."
+            ),
+            "success",
+        )
     return redirect(url_for("review.show"))
 
 
@@ -92,7 +99,7 @@ def withdraw(party: str):
     require_role(party)
     service.withdraw(g.partnership, g.role)
     audit.record("review.changed", g.partnership.id, "agreement withdrawn")
-    flash("You have withdrawn your agreement to end. The review stays open.", "success")
+    flash(_("You have withdrawn your agreement to end. The review stays open."), "success")
     return redirect(url_for("review.show"))
 
 
@@ -102,7 +109,7 @@ def close():
     """Close the review and go back to active (notes are kept for another time)."""
     service.close_review(g.partnership, g.role)
     audit.record("review.changed", g.partnership.id, "review closed: back to active")
-    flash("The ending review is closed and the partnership is active again. Your notes are kept.", "success")
+    flash(_("The ending review is closed and the partnership is active again. Your notes are kept."), "success")
     return redirect(url_for("partnership.show"))
 
 

@@ -7,9 +7,15 @@ is marked repaired; repaired goes back to discussed, not straight to open.
 
 from __future__ import annotations
 
-from partnertrack.core.refusals import Refused
+from partnertrack.core.refusals import N_, Refused
 
 LABELS = {"open": "open", "discussed": "discussed", "repaired": "repaired"}
+# One sentence per status, so a translation needs no status word glued in.
+ALREADY = {
+    "open": N_("This entry is already marked open."),
+    "discussed": N_("This entry is already marked discussed."),
+    "repaired": N_("This entry is already marked repaired."),
+}
 ALLOWED = {
     ("open", "discussed"),
     ("discussed", "repaired"),
@@ -21,14 +27,14 @@ ALLOWED = {
 def check(current: str, new: str) -> None:
     """Raise Refused with a plain reason unless ``current`` -> ``new`` is allowed."""
     if new not in LABELS:
-        raise Refused("Please choose open, discussed or repaired.")
+        raise Refused(N_("Please choose open, discussed or repaired."))
     if current == new:
-        raise Refused(f"This entry is already marked {LABELS[new]}.")
+        raise Refused(ALREADY[new])
     if (current, new) in ALLOWED:
         return
     if new == "repaired":
-        raise Refused("Talk it through first: mark this entry discussed before marking it repaired.")
-    raise Refused("A repaired entry goes back to discussed first, then to open.")
+        raise Refused(N_("Talk it through first: mark this entry discussed before marking it repaired."))
+    raise Refused(N_("A repaired entry goes back to discussed first, then to open."))
 
 
 def next_steps(current: str) -> list[str]:

@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from partnertrack.access import PartnershipBlueprint
 from partnertrack.core import audit
+from partnertrack.core.errors import translated
 from partnertrack.core.filters import short_date
 from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
@@ -53,13 +54,13 @@ def new():
     form = ConcernForm()
     _session_choices(form)
     if form.validate_on_submit() and not first_submission(form.submission.data):
-        flash("Your concern is in the rupture log.", "success")  # sent twice: the first request raised it
+        flash(_("Your concern is in the rupture log."), "success")  # sent twice: the first request raised it
         return redirect(url_for("ruptures.index"))
     if form.validate_on_submit():
         try:
             entry = service.raise_concern(g.partnership, g.role, current_user, form.text.data, _chosen_session(form))
         except Refused as refusal:
-            form.session.errors.append(refusal.message)
+            form.session.errors.append(translated(refusal.message))
         else:
             audit.record("rupture.raised", g.partnership.id, f"entry {entry.id}")
             flash(_("Your concern is in the rupture log. Your partner can see it now."), "success")

@@ -13,6 +13,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 
+from partnertrack.core.refusals import N_, Phrase
 from partnertrack.core.roles import Role
 from partnertrack.ratings.reveal import SessionView
 
@@ -77,22 +78,38 @@ def split_pairs(
     return sorted(pairs, key=lambda pair: pair.sides[0].date)
 
 
+# Sessions both rated by the same party, one sentence per case (the raters are sorted, joined by "and").
+BOTH_RATED = {
+    "patient": N_(
+        "Both sessions have a rating by the patient, so they are two meetings, not one: "
+        "they cannot be merged without losing a rating."
+    ),
+    "therapist": N_(
+        "Both sessions have a rating by the therapist, so they are two meetings, not one: "
+        "they cannot be merged without losing a rating."
+    ),
+    "patient and therapist": N_(
+        "Both sessions have a rating by the patient and therapist, so they are two meetings, not one: "
+        "they cannot be merged without losing a rating."
+    ),
+}
+
+
 def merge_problem(
     keep: tuple[date, Iterable[str]], other: tuple[date, Iterable[str]], days: int = SPLIT_DAYS
 ) -> str | None:
     """Why the session ``other`` (date, raters) cannot be merged into ``keep``; None when it can."""
     (keep_day, keep_raters), (other_day, other_raters) = keep, other
     if keep_day == other_day:
-        return "Please choose two different sessions to merge."
+        return N_("Please choose two different sessions to merge.")
     both = set(keep_raters) & set(other_raters)
     if both:
-        who = " and ".join(sorted(both))
-        return (
-            f"Both sessions have a rating by the {who}, so they are two meetings, not one: "
-            "they cannot be merged without losing a rating."
-        )
+        return BOTH_RATED[" and ".join(sorted(both))]
     if not set(other_raters):
-        return "The session to merge has no rating to move."
+        return N_("The session to merge has no rating to move.")
     if abs((keep_day - other_day).days) > days:
-        return f"Only sessions at most {days} days apart can be merged: these are {abs((keep_day - other_day).days)}."
+        apart = abs((keep_day - other_day).days)
+        return Phrase(
+            N_("Only sessions at most %(days)s days apart can be merged: these are %(apart)s."), days=days, apart=apart
+        )
     return None

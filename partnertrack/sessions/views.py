@@ -15,6 +15,7 @@ from flask_babel import ngettext
 from partnertrack.access import PartnershipBlueprint, role_required
 from partnertrack.core import audit
 from partnertrack.core.clock import today
+from partnertrack.core.errors import translated
 from partnertrack.core.filters import day_month, short_date
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
@@ -147,7 +148,7 @@ def merge():
             raise Refused(_("Please choose two of this partnership’s sessions."))
         kept, removed_day = service.merge(g.partnership, keep, other)
     except Refused as refusal:
-        flash(refusal.message, "error")  # the 409 rolls back anything flushed
+        flash(translated(refusal.message), "error")  # the 409 rolls back anything flushed
         return _split_page(409)
     audit.record(
         "session.merged",
@@ -177,14 +178,21 @@ def keep_apart():
     first, second = _as_id(form.keep.data), _as_id(form.other.data)
     try:
         if first is None or second is None or not form.validate():
-            raise Refused("Please choose one of the pairs shown.")
+            raise Refused(_("Please choose one of the pairs shown."))
         days = service.keep_apart(g.partnership, timeline_for(g.partnership, g.role), first, second)
     except Refused as refusal:
-        flash(refusal.message, "error")
+        flash(translated(refusal.message), "error")
         return _split_page(409)
-    shown = " and ".join(f"{day:%d %b %Y}" for day in days)
+    first_day, second_day = (short_date(day) for day in days)
     audit.record("session.kept_apart", g.partnership.id, f"sessions of {days[0].isoformat()} and {days[1].isoformat()}")
-    flash(f"Kept as two meetings: the sessions of {shown} are no longer suggested for a merge.", "success")
+    flash(
+        _(
+            "Kept as two meetings: the sessions of %(first)s and %(second)s are no longer suggested for a merge.",
+            first=first_day,
+            second=second_day,
+        ),
+        "success",
+    )
     return redirect(url_for("sessions.split"))
 
 
