@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, redirect, render_template, request
+from flask_babel import gettext, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -60,7 +61,7 @@ def translated(message: str) -> str:
     comes back unchanged.
     """
     if isinstance(message, Phrase):
-        return _(message.text, **message.params)
+        return message.translate(gettext, ngettext)
     return _(message) if message else message
 
 

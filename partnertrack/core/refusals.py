@@ -6,30 +6,11 @@ the message on the page the person was on, so views do not catch it one by one.
 
 from __future__ import annotations
 
+# Words of refusals are marked with core/phrase.py's N_ and Phrase (re-exported here for the
+# modules that raise them) and translated where they are shown (core/errors.translated).
+from partnertrack.core.phrase import N_, Phrase
 
-def N_(text: str) -> str:
-    """Mark ``text`` for translation without translating it (pure modules import no Flask-Babel).
-
-    The page that shows the text translates it: ``core/errors.render_refusal`` for refusals.
-    """
-    return text
-
-
-class Phrase(str):
-    """An English sentence with values that remembers its message and values, so a page can translate it.
-
-    ``str`` of it is the English sentence (byte for byte what an f-string gave); ``text`` is the
-    message (marked with ``N_``) and ``params`` its named values.
-    """
-
-    text: str
-    params: dict[str, object]
-
-    def __new__(cls, text: str, **params: object) -> Phrase:
-        """``Phrase(N_("… %(days)s …"), days=6)``."""
-        phrase = super().__new__(cls, text % params)
-        phrase.text, phrase.params = text, params
-        return phrase
+__all__ = ["ENDED", "N_", "Phrase", "Refused"]
 
 
 class Refused(Exception):

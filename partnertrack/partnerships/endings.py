@@ -7,14 +7,9 @@ ending with its reason; both see it (docs/clinical.md, "Endings without agreemen
 
 from __future__ import annotations
 
+from partnertrack.core.phrase import N_
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the catalogs without translating it: the page that shows it translates it."""
-    return text
-
 
 END_REASONS: dict[str, str] = {
     "stopped_coming": N_("the client stopped coming"),

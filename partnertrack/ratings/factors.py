@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from partnertrack.core.phrase import N_
 from partnertrack.core.roles import Role
 
 SCORE_MIN = 0
@@ -19,14 +20,6 @@ SCORE_MAX = 10
 # after ITEMS_CHANGED_ON was rated with version 2, and charts mark the first such session.
 ITEMS_VERSION = 2
 ITEMS_CHANGED_ON = datetime.date(2026, 12, 2)
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the catalogs without translating it: this module imports no Flask.
-
-    The page that shows a factor's name or statement translates it (``_(factor.name)``).
-    """
-    return text
 
 
 @dataclass(frozen=True)
