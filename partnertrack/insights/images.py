@@ -60,26 +60,12 @@ def image_response(data: ChartData, fmt: str, scope: ChartScope, size: str = "wi
     The ETag is keyed with the app's secret and the scope, so equal images in two
     partnerships never carry equal tags either.
     """
-    from partnertrack.insights.charts import (
-        FORMATS as MIMETYPES,  # matplotlib loads on the first chart
-    )
-    from partnertrack.insights.charts import etag, render
+    from partnertrack.insights.charts import etag
 
     if fmt not in FORMATS:
         abort(404)
     key = scope.key(data.name, fmt, size)
-    version = etag(data, fmt, size).strip('"')
-    tag = _scoped_tag(key, version)
-    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
-    if request.if_none_match.contains(tag):
-        return Response(status=304, headers=headers)
-    stored = cache.get(key)
-    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
-        body = stored[1]
-    else:
-        body = render(in_language(data), fmt, size, words=tr)
-        cache.set(key, (version, body))
-    return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
+    return _answer(key, etag(data, fmt, size).strip('"'), lambda: data, fmt, size)
 
 
 def versioned_image_response(
@@ -101,12 +87,17 @@ def versioned_image_response(
     ``build`` draws the chart data on a cache miss. Entries stay per partnership and
     viewer (the module docstring).
     """
-    from partnertrack.insights.charts import FORMATS as MIMETYPES
-
     if fmt not in FORMATS:
         abort(404)
     key = scope.key(name, fmt, size)
-    version = _content_version(scope.key("content", "version"), data_tag, content)
+    return _answer(key, _content_version(scope.key("content", "version"), data_tag, content), build, fmt, size)
+
+
+def _answer(key: str, version: str, build: Callable[[], ChartData], fmt: str, size: str) -> Response:
+    """The image under cache ``key`` at ``version``: 304 when the viewer has it, else cached or drawn now."""
+    from partnertrack.insights.charts import FORMATS as MIMETYPES  # matplotlib loads on the first chart
+    from partnertrack.insights.charts import render
+
     tag = _scoped_tag(key, version)
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
     if request.if_none_match.contains(tag):
@@ -115,8 +106,6 @@ def versioned_image_response(
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         body = stored[1]
     else:
-        from partnertrack.insights.charts import render
-
         body = render(in_language(build()), fmt, size, words=tr)
         cache.set(key, (version, body))
     return Response(body, mimetype=MIMETYPES[fmt], headers=headers)
