@@ -34,6 +34,7 @@ from partnertrack.insights import service as insights
 from partnertrack.notifications.service import send_invite_token
 from partnertrack.partnerships.forms import PartnershipForm, ReinviteForm
 from partnertrack.partnerships.overview import trend_table
+from partnertrack.partnerships.paging import earlier_page
 from partnertrack.partnerships.service import (
     InviteProblem,
     current_invite_token,
@@ -102,11 +103,13 @@ def show():
     chosen = chosen if chosen in CHART_TABS else next(iter(CHART_TABS))
     names = insights.PARTNERSHIP_CHARTS if chosen == "all" else (chosen,)
     charts = insights.partnership_charts(partnership, role, timeline, names)
+    earlier = earlier_page(timeline, request.args.get("page"), request.args.get("session"))
     return render_template(
         "partnerships/show.html",
         partnership=partnership,
         role=role,
         timeline=timeline,
+        earlier=earlier,
         factors=FACTORS,
         invite_url=invite_url,
         trend=trend_table(timeline),

@@ -167,7 +167,8 @@ def merge():
         "success",
     )
     number = next((v.number for v in timeline_for(g.partnership, g.role) if v.session_id == kept.id), None)
-    return redirect(url_for("partnership.show") + (f"#session-{number}" if number else ""))
+    # ``session``: the page of earlier sessions that holds it (partnerships/paging.py).
+    return redirect(url_for("partnership.show", session=number) + (f"#session-{number}" if number else ""))
 
 
 @bp.post("/split/keep")

@@ -74,6 +74,7 @@ def page_counts(app, patients: int, sessions: int) -> dict[str, int]:
     urls = {
         "dashboard": "/",
         "partnership": f"/partnerships/{first}/",
+        "partnership, older sessions": f"/partnerships/{first}/?page=3",
         "rating form": f"/partnerships/{first}/rate",
         "csv export": f"/partnerships/{first}/export.csv",
     }
