@@ -1,8 +1,11 @@
 """Loading a clinic's partnerships as the supervisor's figures read them, in a fixed number of queries.
 
-Three statements whatever the caseload: the clinic's partnerships, every held session with
-its ratings (``ratings.records.load_records``, one joined query), and the open concerns
-counted per partnership. The figures themselves are computed by the pure ``clinic.figures``.
+The pages read each partnership's stored clinic facts (``summaries.service.clinic_facts_for``:
+a few bytes per partnership, computed again only when its data version moved), the
+partnerships and the open concerns counted per partnership: three statements, plus a load
+and a write when any is stale, whatever the number of ratings. The de-identified export
+still reads every revealed rating (``cases_of``): it writes them out one by one.
+The figures themselves are computed by the pure ``clinic.figures``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from partnertrack.clinic.attunement import Attunement, of_partnership
-from partnertrack.clinic.figures import Case, Figures, figures_of, summed
+from partnertrack.clinic.figures import Case, CaseFacts, Figures, attention_of, figures_from
 from partnertrack.clinic.models import THERAPIST, ClinicMember
 from partnertrack.core.clock import today
 from partnertrack.core.roles import ROLES
@@ -27,6 +30,7 @@ from partnertrack.models import Partnership
 from partnertrack.ratings.records import load_records
 from partnertrack.ratings.reveal import SessionRecord, is_revealed
 from partnertrack.ruptures.models import RuptureEntry
+from partnertrack.summaries.service import clinic_facts_for
 
 _MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
 _MEMO_SIZE = 8192
@@ -40,12 +44,46 @@ class CaseRow:
     therapist_id: int
     status: str
     closed_by_patient: bool
+    data_version: int = 0
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A partnership of the clinic with its open concerns and stored facts (no name, no rating)."""
+
+    partnership_id: int
+    therapist_id: int
+    status: str
+    closed_by_patient: bool
+    open_concerns: int
+    facts: CaseFacts
+
+    @property
+    def needs_attention(self) -> bool:
+        """Open, with a concern or a signal calling (clinic.figures.attention_of)."""
+        return attention_of(self.status, self.open_concerns, self.facts)
+
+    @property
+    def is_open(self) -> bool:
+        """Invited, active or ending: part of the current caseload."""
+        return self.status in ("invited", "active", "ending")
+
+    @property
+    def figure_input(self) -> tuple[str, bool, int, CaseFacts]:
+        """What ``clinic.figures.figures_from`` sums."""
+        return self.status, self.closed_by_patient, self.open_concerns, self.facts
 
 
 def clinic_partnerships(clinic_id: int, therapist_id: int | None = None) -> list[CaseRow]:
     """The partnerships held by the clinic's active therapists (or by one of them), one query."""
     query = (
-        sa.select(Partnership.id, Partnership.therapist_id, Partnership.status, Partnership.closed_by_patient)
+        sa.select(
+            Partnership.id,
+            Partnership.therapist_id,
+            Partnership.status,
+            Partnership.closed_by_patient,
+            Partnership.data_version,
+        )
         .join(ClinicMember, ClinicMember.user_id == Partnership.therapist_id)
         .where(ClinicMember.clinic_id == clinic_id, ClinicMember.active, ClinicMember.role == THERAPIST)
         .order_by(Partnership.id)
@@ -142,16 +180,28 @@ def cases_of(clinic_id: int, therapist_id: int | None = None) -> list[Case]:
     return [_case(row, records.get(row.id, []), concerns.get(row.id, 0)) for row in rows]
 
 
+def stored_cases(clinic_id: int, therapist_id: int | None = None) -> list[StoredCase]:
+    """The clinic's (or one therapist's) partnerships with their stored facts, never reading a rating."""
+    rows = clinic_partnerships(clinic_id, therapist_id)
+    ids = [row.id for row in rows]
+    concerns = open_concerns(ids)
+    facts = clinic_facts_for(rows)
+    return [
+        StoredCase(row.id, row.therapist_id, row.status, row.closed_by_patient, concerns.get(row.id, 0), facts[row.id])
+        for row in rows
+    ]
+
+
 def clinic_figures(clinic_id: int) -> tuple[Figures, dict[int, Figures]]:
     """The clinic's figures and each therapist's (by user id)."""
-    cases = cases_of(clinic_id)
-    by_therapist: dict[int, list[Case]] = {}
+    cases = stored_cases(clinic_id)
+    by_therapist: dict[int, list[tuple]] = {}
     for case in cases:
-        by_therapist.setdefault(case.therapist_id, []).append(case)
-    per_therapist = {tid: figures_of(own) for tid, own in by_therapist.items()}
-    return summed(per_therapist.values()), per_therapist
+        by_therapist.setdefault(case.therapist_id, []).append(case.figure_input)
+    per_therapist = {tid: figures_from(own) for tid, own in by_therapist.items()}
+    return figures_from([c.figure_input for c in cases]), per_therapist
 
 
 def therapist_figures(clinic_id: int, therapist_id: int) -> Figures:
     """One therapist's figures."""
-    return figures_of(cases_of(clinic_id, therapist_id))
+    return figures_from([c.figure_input for c in stored_cases(clinic_id, therapist_id)])

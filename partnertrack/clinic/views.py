@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 
 from partnertrack.clinic import overview, service
 from partnertrack.clinic.deidentify import pseudonym
-from partnertrack.clinic.figures import figures_of, needs_attention
+from partnertrack.clinic.figures import figures_from
 from partnertrack.clinic.forms import ConsentForm
 from partnertrack.clinic.models import ADMIN, SUPERVISOR, THERAPIST, Clinic
 from partnertrack.clinic.permissions import current_membership, members_only
@@ -64,21 +64,25 @@ def therapist(member_id: int):
     member = service.member_in(g.member.clinic_id, member_id)
     if member is None or member.role != THERAPIST:
         abort(404)
-    cases = overview.cases_of(member.clinic_id, member.user_id)
+    cases = overview.stored_cases(member.clinic_id, member.user_id)
     consented = service.consenting_partnerships([c.partnership_id for c in cases])
     key = service.secret_key()
     rows = [
         {
             "label": pseudonym(key, member.clinic_id, "P", c.partnership_id),
             "case": c,
-            "attention": needs_attention(c),
+            "attention": c.needs_attention,
             "identified": c.partnership_id in consented and g.member.role == SUPERVISOR,
         }
         for c in cases
         if c.is_open
     ]
     return render_template(
-        "clinic/therapist.html", member=member, figures=figures_of(cases), rows=rows, role=g.member.role
+        "clinic/therapist.html",
+        member=member,
+        figures=figures_from([c.figure_input for c in cases]),
+        rows=rows,
+        role=g.member.role,
     )
 
 

@@ -28,3 +28,6 @@ class PartnershipSummary(db.Model):
     day: so.Mapped[date] = so.mapped_column(sa.Date)
     rules: so.Mapped[str] = so.mapped_column(sa.String(32))
     payload: so.Mapped[str] = so.mapped_column(sa.Text)
+    # The therapist's row only: what the supervisor's figures read (clinic/facts.py), kept
+    # apart from the payload so the clinic page reads a few bytes per partnership.
+    clinic: so.Mapped[str | None] = so.mapped_column(sa.Text)

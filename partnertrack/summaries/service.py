@@ -17,9 +17,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from partnertrack.clinic.facts import facts_from_timeline, from_text, to_text
+from partnertrack.clinic.figures import CaseFacts
 from partnertrack.core.clock import today
+from partnertrack.core.roles import Role
 from partnertrack.extensions import db
-from partnertrack.insights.service import sentences, signals_of
+from partnertrack.insights.service import sentences, signals_of, thresholds
 from partnertrack.models import Partnership
 from partnertrack.ratings.records import load_records, timeline_of
 from partnertrack.ratings.reveal import SessionView
@@ -47,6 +50,9 @@ RULE_MODULES = (
     "ratings/factors.py",
     "ratings/records.py",
     "summaries/payload.py",
+    "clinic/figures.py",
+    "clinic/attunement.py",
+    "clinic/facts.py",
 )
 
 
@@ -104,7 +110,38 @@ def summaries_for(
         else:
             stale.append((partnership, role))
     if stale:
-        found |= _refresh(stale, day, rules, timelines or {})
+        found |= _refresh(stale, day, rules, timelines or {})[0]
+    return found
+
+
+def clinic_facts_for(partnerships: Sequence) -> dict[int, CaseFacts]:
+    """The clinic facts of each partnership (anything with ``id`` and ``data_version``), by id.
+
+    Reads only the small ``clinic`` column of the therapist's summaries: one statement, plus
+    one load and one write when any is stale, whatever the number of ratings.
+    """
+    if not partnerships:
+        return {}
+    day, rules = today(), rules_fingerprint()
+    table = PartnershipSummary.__table__
+    stored = {
+        pid: (version, on, fingerprint, text)
+        for pid, version, on, fingerprint, text in db.session.execute(
+            sa.select(table.c.partnership_id, table.c.data_version, table.c.day, table.c.rules, table.c.clinic).where(
+                table.c.role == str(Role.THERAPIST), table.c.partnership_id.in_(sorted(p.id for p in partnerships))
+            )
+        )
+    }
+    found: dict[int, CaseFacts] = {}
+    stale = []
+    for partnership in partnerships:
+        row = stored.get(partnership.id)
+        if row is not None and row[3] is not None and row[:3] == (partnership.data_version, day, rules):
+            found[partnership.id] = from_text(row[3])
+        else:
+            stale.append((partnership, Role.THERAPIST))
+    if stale:
+        found |= _refresh(stale, day, rules, {})[1]
     return found
 
 
@@ -114,18 +151,24 @@ def summary_of(partnership: Partnership, role: str, timeline: list[SessionView] 
     return summaries_for([(partnership, role)], given)[(partnership.id, role)]
 
 
-def _refresh(stale: list[tuple[Partnership, str]], day, rules: str, given: Mapping) -> dict[tuple[int, str], Summary]:
-    """Compute the stale summaries from the ratings (or the timelines given) and store them."""
+def _refresh(stale: list[tuple[Partnership, str]], day, rules: str, given: Mapping) -> tuple[dict, dict]:
+    """Compute the stale summaries from the ratings (or the timelines given) and store them.
+
+    Returns the summaries by (partnership id, role) and the clinic facts (therapist rows) by id.
+    """
     versions = {p.id: p.data_version for p, _ in stale}  # read before the ratings (module docstring)
     missing = sorted({p.id for p, role in stale if (p.id, role) not in given})
     loaded = load_records(missing) if missing else {}
-    computed, rows = {}, []
+    computed, facts, rows = {}, {}, []
+    limits = thresholds()
     for partnership, role in stale:
         key = (partnership.id, role)
         timeline = given[key] if key in given else timeline_of(loaded[partnership.id], role)
         found = signals_of(timeline, scope=(partnership.id, role))
         summary = summarise(timeline, found, sentences(found, role), role)
         computed[(partnership.id, role)] = summary
+        if role == Role.THERAPIST:
+            facts[partnership.id] = facts_from_timeline(timeline, day, limits)
         rows.append(
             {
                 "partnership_id": partnership.id,
@@ -134,10 +177,11 @@ def _refresh(stale: list[tuple[Partnership, str]], day, rules: str, given: Mappi
                 "day": day,
                 "rules": rules,
                 "payload": summary.to_json(),
+                "clinic": to_text(facts[partnership.id]) if role == Role.THERAPIST else None,
             }
         )
     _store(sorted(rows, key=lambda r: (r["partnership_id"], r["role"])))
-    return computed
+    return computed, facts
 
 
 def _store(rows: list[dict]) -> None:
@@ -152,7 +196,7 @@ def _store(rows: list[dict]) -> None:
         from sqlalchemy.dialects.sqlite import insert
     table = PartnershipSummary.__table__
     statement = insert(table).values(rows)
-    columns = ("data_version", "day", "rules", "payload")
+    columns = ("data_version", "day", "rules", "payload", "clinic")
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["partnership_id", "role"],
