@@ -10,6 +10,7 @@ makes the stored row look older than its data, so it is computed again, never sh
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -106,11 +107,31 @@ def summaries_for(
     for partnership, role in pairs:
         row = stored.get((partnership.id, role))
         if row is not None and row[:3] == (partnership.data_version, day, rules):
-            found[(partnership.id, role)] = Summary.from_json(row[3])
+            found[(partnership.id, role)] = _parsed((partnership.id, role, *row[:3]), row[3])
         else:
             stale.append((partnership, role))
     if stale:
         found |= _refresh(stale, day, rules, timelines or {})[0]
+    return found
+
+
+# Summaries already parsed in this process, by (partnership, role, data version, day, rules):
+# parsing forty stored summaries cost a quarter of the dashboard. The key is the stored row's
+# own identity, so an entry is never shared between partnerships or viewers, and a new
+# version is a new key (docs/architecture.md, "Caches").
+_PARSED: OrderedDict[tuple, Summary] = OrderedDict()
+_PARSED_SIZE = 4096
+
+
+def _parsed(key: tuple, text: str) -> Summary:
+    """The stored summary ``text`` of row ``key``, parsed once per process."""
+    found = _PARSED.get(key)
+    if found is None:
+        found = _PARSED[key] = Summary.from_json(text)
+        if len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
     return found
 
 
