@@ -19,10 +19,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from partnertrack.clinic.attunement import Attunement, of_partnership
-from partnertrack.clinic.figures import Case, CaseFacts, Figures, attention_of, figures_from
+from partnertrack.clinic.figures import Case, CaseFacts, Figures, attention_of, figures_from, summed
 from partnertrack.clinic.models import THERAPIST, ClinicMember
 from partnertrack.core.clock import today
-from partnertrack.core.roles import ROLES
+from partnertrack.core.roles import ROLES, Role
 from partnertrack.extensions import db
 from partnertrack.insights.service import thresholds
 from partnertrack.insights.signals import RatingData, SessionStatus, Signals, analyse
@@ -30,6 +30,7 @@ from partnertrack.models import Partnership
 from partnertrack.ratings.records import load_records
 from partnertrack.ratings.reveal import SessionRecord, is_revealed
 from partnertrack.ruptures.models import RuptureEntry
+from partnertrack.summaries.models import PartnershipSummary
 from partnertrack.summaries.service import clinic_facts_for
 
 _MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
@@ -74,8 +75,8 @@ class StoredCase:
         return self.status, self.closed_by_patient, self.open_concerns, self.facts
 
 
-def clinic_partnerships(clinic_id: int, therapist_id: int | None = None) -> list[CaseRow]:
-    """The partnerships held by the clinic's active therapists (or by one of them), one query."""
+def _partnerships_query(clinic_id: int, therapist_id: int | None = None):
+    """The SELECT of the partnerships held by the clinic's active therapists (or by one of them)."""
     query = (
         sa.select(
             Partnership.id,
@@ -88,9 +89,12 @@ def clinic_partnerships(clinic_id: int, therapist_id: int | None = None) -> list
         .where(ClinicMember.clinic_id == clinic_id, ClinicMember.active, ClinicMember.role == THERAPIST)
         .order_by(Partnership.id)
     )
-    if therapist_id is not None:
-        query = query.where(Partnership.therapist_id == therapist_id)
-    return [CaseRow(*row) for row in db.session.execute(query)]
+    return query if therapist_id is None else query.where(Partnership.therapist_id == therapist_id)
+
+
+def clinic_partnerships(clinic_id: int, therapist_id: int | None = None) -> list[CaseRow]:
+    """The partnerships held by the clinic's active therapists (or by one of them), one query."""
+    return [CaseRow(*row) for row in db.session.execute(_partnerships_query(clinic_id, therapist_id))]
 
 
 def open_concerns(partnership_ids: Sequence[int]) -> dict[int, int]:
@@ -181,14 +185,35 @@ def cases_of(clinic_id: int, therapist_id: int | None = None) -> list[Case]:
 
 
 def stored_cases(clinic_id: int, therapist_id: int | None = None) -> list[StoredCase]:
-    """The clinic's (or one therapist's) partnerships with their stored facts, never reading a rating."""
-    rows = clinic_partnerships(clinic_id, therapist_id)
-    ids = [row.id for row in rows]
-    concerns = open_concerns(ids)
-    facts = clinic_facts_for(rows)
+    """The clinic's (or one therapist's) partnerships with their stored facts, never reading a rating.
+
+    One statement reads the partnerships, their open concerns and their therapist summary's
+    facts together: two more lists of 800 ids to bind cost more than the figures.
+    """
+    summary = PartnershipSummary
+    concerns = (
+        sa.select(sa.func.count())
+        .where(
+            RuptureEntry.partnership_id == Partnership.id,
+            RuptureEntry.source == "concern",
+            RuptureEntry.status != "repaired",
+        )
+        .scalar_subquery()
+    )
+    stored = (summary.data_version, summary.day, summary.rules, summary.clinic)
+    query = _partnerships_query(clinic_id, therapist_id).add_columns(concerns, *stored)
+    query = query.outerjoin(
+        summary, sa.and_(summary.partnership_id == Partnership.id, summary.role == str(Role.THERAPIST))
+    )
+    rows, concern_counts, found = [], {}, {}
+    for *case, open_count, version, day, rules, text in db.session.execute(query):
+        row = CaseRow(*case)
+        rows.append(row)
+        concern_counts[row.id] = open_count
+        found[row.id] = (version, day, rules, text)
+    facts = clinic_facts_for(rows, found)
     return [
-        StoredCase(row.id, row.therapist_id, row.status, row.closed_by_patient, concerns.get(row.id, 0), facts[row.id])
-        for row in rows
+        StoredCase(r.id, r.therapist_id, r.status, r.closed_by_patient, concern_counts[r.id], facts[r.id]) for r in rows
     ]
 
 
@@ -199,7 +224,7 @@ def clinic_figures(clinic_id: int) -> tuple[Figures, dict[int, Figures]]:
     for case in cases:
         by_therapist.setdefault(case.therapist_id, []).append(case.figure_input)
     per_therapist = {tid: figures_from(own) for tid, own in by_therapist.items()}
-    return figures_from([c.figure_input for c in cases]), per_therapist
+    return summed(per_therapist.values()), per_therapist
 
 
 def therapist_figures(clinic_id: int, therapist_id: int) -> Figures:

@@ -135,30 +135,41 @@ def _parsed(key: tuple, text: str) -> Summary:
     return found
 
 
-def clinic_facts_for(partnerships: Sequence) -> dict[int, CaseFacts]:
+_FACTS: OrderedDict[tuple, CaseFacts] = OrderedDict()
+
+
+def _parsed_facts(key: tuple, text: str) -> CaseFacts:
+    """The stored clinic facts ``text`` of row ``key`` (as ``_parsed``), parsed once per process."""
+    found = _FACTS.get(key)
+    if found is None:
+        found = _FACTS[key] = from_text(text)
+        if len(_FACTS) > _PARSED_SIZE:
+            _FACTS.popitem(last=False)
+    return found
+
+
+def clinic_facts_for(partnerships: Sequence, stored: Mapping[int, tuple] | None = None) -> dict[int, CaseFacts]:
     """The clinic facts of each partnership (anything with ``id`` and ``data_version``), by id.
 
-    Reads only the small ``clinic`` column of the therapist's summaries: one statement, plus
-    one load and one write when any is stale, whatever the number of ratings.
+    ``stored``: the therapist rows' (data version, day, rules, clinic) by partnership, when the
+    caller read them with the partnerships (clinic/overview.py); else one statement reads the
+    small ``clinic`` column. Stale ones cost one load and one write, whatever their number.
     """
     if not partnerships:
         return {}
     day, rules = today(), rules_fingerprint()
-    table = PartnershipSummary.__table__
-    stored = {
-        pid: (version, on, fingerprint, text)
-        for pid, version, on, fingerprint, text in db.session.execute(
-            sa.select(table.c.partnership_id, table.c.data_version, table.c.day, table.c.rules, table.c.clinic).where(
-                table.c.role == str(Role.THERAPIST), table.c.partnership_id.in_(sorted(p.id for p in partnerships))
-            )
-        )
-    }
+    if stored is None:
+        table = PartnershipSummary.__table__
+        query = sa.select(table.c.partnership_id, table.c.data_version, table.c.day, table.c.rules, table.c.clinic)
+        ids = sorted(p.id for p in partnerships)
+        rows = db.session.execute(query.where(table.c.role == str(Role.THERAPIST), table.c.partnership_id.in_(ids)))
+        stored = {pid: rest for pid, *rest in rows}
     found: dict[int, CaseFacts] = {}
     stale = []
     for partnership in partnerships:
         row = stored.get(partnership.id)
-        if row is not None and row[3] is not None and row[:3] == (partnership.data_version, day, rules):
-            found[partnership.id] = from_text(row[3])
+        if row is not None and row[3] is not None and tuple(row[:3]) == (partnership.data_version, day, rules):
+            found[partnership.id] = _parsed_facts((partnership.id, *row[:3]), row[3])
         else:
             stale.append((partnership, Role.THERAPIST))
     if stale:
