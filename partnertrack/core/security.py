@@ -25,7 +25,9 @@ def apply_headers(response):
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure or _https_configured():
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and "Cache-Control" not in response.headers:
+    # is_anonymous, not is_authenticated: this runs after the request's commit, which expired the
+    # user, and is_authenticated reads ``active`` again: one more query on every writing request.
+    if not current_user.is_anonymous and "Cache-Control" not in response.headers:
         # Pages with patients' data must not linger in shared or back-button caches.
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -72,6 +72,8 @@ def _same(rating: Rating, answers: Answers) -> bool:
         return False
     if (rating.comment or None) != (answers.comment or None):
         return False
+    if not answers.goal_progress:
+        return True  # no goal on the form: nothing more to compare, no query
     stored = dict(
         db.session.execute(
             sa.select(GoalProgress.goal_id, GoalProgress.progress).where(GoalProgress.rating_id == rating.id)

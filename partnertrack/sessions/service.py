@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from partnertrack.core.clock import today
@@ -65,6 +66,8 @@ def session_on(partnership: Partnership, day: date) -> TherapySession | None:
     return db.session.scalar(
         sa.select(TherapySession)
         .where(TherapySession.partnership_id == partnership.id, TherapySession.date == day)
+        # Its ratings load only if a caller reads them: the rating form reads its own row itself.
+        .options(so.lazyload(TherapySession.ratings))
         .execution_options(populate_existing=True)
     )
 
