@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -37,8 +37,9 @@ _MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
 _MEMO_SIZE = 8192
 
 
-@dataclass(frozen=True)
-class CaseRow:
+# Named tuples, not frozen dataclasses: a clinic page makes 1,600 of them, and a frozen
+# dataclass's __init__ (object.__setattr__ per field) takes 2.5 µs against 1 µs: 2 ms a page.
+class CaseRow(NamedTuple):
     """A partnership of the clinic: who holds it, its state (no name)."""
 
     id: int
@@ -48,8 +49,7 @@ class CaseRow:
     data_version: int = 0
 
 
-@dataclass(frozen=True)
-class StoredCase:
+class StoredCase(NamedTuple):
     """A partnership of the clinic with its open concerns and stored facts (no name, no rating)."""
 
     partnership_id: int
