@@ -31,7 +31,7 @@ from partnertrack.ratings.records import load_records
 from partnertrack.ratings.reveal import SessionRecord, is_revealed
 from partnertrack.ruptures.models import RuptureEntry
 from partnertrack.summaries.models import PartnershipSummary
-from partnertrack.summaries.service import clinic_facts_for
+from partnertrack.summaries.service import clinic_facts_for, rules_fingerprint
 
 _MEMO: OrderedDict[str, tuple[Signals, Attunement]] = OrderedDict()
 _MEMO_SIZE = 8192
@@ -185,10 +185,14 @@ def cases_of(clinic_id: int, therapist_id: int | None = None) -> list[Case]:
 
 
 def stored_cases(clinic_id: int, therapist_id: int | None = None) -> list[StoredCase]:
-    """The clinic's (or one therapist's) partnerships with their stored facts, never reading a rating.
+    """The clinic's (or one therapist's) partnerships with their stored facts, never reading a rating."""
+    return _cases_from(_read(clinic_id, therapist_id))
 
-    One statement reads the partnerships, their open concerns and their therapist summary's
-    facts together: two more lists of 800 ids to bind cost more than the figures.
+
+def _read(clinic_id: int, therapist_id: int | None = None) -> list:
+    """One statement: the partnerships, their open concerns and their therapist summary's facts.
+
+    Together: two more lists of 800 ids to bind cost more than the figures.
     """
     summary = PartnershipSummary
     concerns = (
@@ -205,8 +209,13 @@ def stored_cases(clinic_id: int, therapist_id: int | None = None) -> list[Stored
     query = query.outerjoin(
         summary, sa.and_(summary.partnership_id == Partnership.id, summary.role == str(Role.THERAPIST))
     )
+    return list(db.session.execute(query))
+
+
+def _cases_from(read: list) -> list[StoredCase]:
+    """The rows ``stored_cases``' statement read, with their facts (computed again where stale)."""
     rows, concern_counts, found = [], {}, {}
-    for *case, open_count, version, day, rules, text in db.session.execute(query):
+    for *case, open_count, version, day, rules, text in read:
         row = CaseRow(*case)
         rows.append(row)
         concern_counts[row.id] = open_count
@@ -217,14 +226,32 @@ def stored_cases(clinic_id: int, therapist_id: int | None = None) -> list[Stored
     ]
 
 
-def clinic_figures(clinic_id: int) -> tuple[Figures, dict[int, Figures]]:
-    """The clinic's figures and each therapist's (by user id)."""
-    cases = stored_cases(clinic_id)
-    by_therapist: dict[int, list[tuple]] = {}
-    for case in cases:
-        by_therapist.setdefault(case.therapist_id, []).append(case.figure_input)
-    per_therapist = {tid: figures_from(own) for tid, own in by_therapist.items()}
-    return summed(per_therapist.values()), per_therapist
+# The clinic's figures per process, keyed by the clinic, the viewer and every partnership's
+# (id, therapist, status, closure, data version, open concerns, stored facts): the figures are a
+# function of exactly these, so an entry is never stale. Only when every stored row is current
+# (a stale one is computed again from the ratings, which the key does not hold).
+_FIGURES: OrderedDict[tuple, tuple[Figures, dict[int, Figures]]] = OrderedDict()
+_FIGURES_SIZE = 64
+
+
+def clinic_figures(clinic_id: int, viewer_id: int | None = None) -> tuple[Figures, dict[int, Figures]]:
+    """The clinic's figures and each therapist's (by user id), as ``viewer_id`` sees them."""
+    read = _read(clinic_id)
+    day, rules = today(), rules_fingerprint()
+    current = all(r[6] == r[4] and r[7] == day and r[8] == rules and r[9] is not None for r in read)
+    key = (clinic_id, viewer_id, tuple((*r[:6], r[9]) for r in read)) if current else None
+    found = _FIGURES.get(key) if key else None
+    if found is None:
+        by_therapist: dict[int, list[tuple]] = {}
+        for case in _cases_from(read):
+            by_therapist.setdefault(case.therapist_id, []).append(case.figure_input)
+        per_therapist = {tid: figures_from(own) for tid, own in by_therapist.items()}
+        found = (summed(per_therapist.values()), per_therapist)
+        if key:
+            _FIGURES[key] = found
+            if len(_FIGURES) > _FIGURES_SIZE:
+                _FIGURES.popitem(last=False)
+    return found
 
 
 def therapist_figures(clinic_id: int, therapist_id: int) -> Figures:

@@ -41,7 +41,7 @@ def index():
     if g.member.role == THERAPIST:
         return redirect(url_for("clinic.mine"))
     clinic = db.session.get(Clinic, g.member.clinic_id)
-    figures, per_therapist = overview.clinic_figures(clinic.id)
+    figures, per_therapist = overview.clinic_figures(clinic.id, current_user.id)
     therapists = service.members_of(clinic.id, THERAPIST, active_only=True)
     return render_template(
         "clinic/index.html", clinic=clinic, figures=figures, therapists=therapists, per_therapist=per_therapist

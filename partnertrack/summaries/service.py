@@ -107,7 +107,7 @@ def summaries_for(
     for partnership, role in pairs:
         row = stored.get((partnership.id, role))
         if row is not None and row[:3] == (partnership.data_version, day, rules):
-            found[(partnership.id, role)] = _parsed((partnership.id, role, *row[:3]), row[3])
+            found[(partnership.id, role)] = _parsed((partnership.id, role, row[3]))
         else:
             stale.append((partnership, role))
     if stale:
@@ -115,19 +115,20 @@ def summaries_for(
     return found
 
 
-# Summaries already parsed in this process, by (partnership, role, data version, day, rules):
-# parsing forty stored summaries cost a quarter of the dashboard. The key is the stored row's
-# own identity, so an entry is never shared between partnerships or viewers, and a new
-# version is a new key (docs/architecture.md, "Caches").
+# Summaries already parsed in this process, by (partnership, role, stored text): parsing forty
+# stored summaries cost a quarter of the dashboard. The key starts with the row's partnership
+# and role, so an entry is never shared between partnerships or viewers, and holds the text
+# itself, so it can never answer for other data (a restored backup reuses version numbers)
+# (docs/architecture.md, "Caches").
 _PARSED: OrderedDict[tuple, Summary] = OrderedDict()
 _PARSED_SIZE = 4096
 
 
-def _parsed(key: tuple, text: str) -> Summary:
-    """The stored summary ``text`` of row ``key``, parsed once per process."""
+def _parsed(key: tuple) -> Summary:
+    """The summary stored as ``key``'s last item (the text), parsed once per process."""
     found = _PARSED.get(key)
     if found is None:
-        found = _PARSED[key] = Summary.from_json(text)
+        found = _PARSED[key] = Summary.from_json(key[-1])
         if len(_PARSED) > _PARSED_SIZE:
             _PARSED.popitem(last=False)
     else:
@@ -138,11 +139,11 @@ def _parsed(key: tuple, text: str) -> Summary:
 _FACTS: OrderedDict[tuple, CaseFacts] = OrderedDict()
 
 
-def _parsed_facts(key: tuple, text: str) -> CaseFacts:
-    """The stored clinic facts ``text`` of row ``key`` (as ``_parsed``), parsed once per process."""
+def _parsed_facts(key: tuple) -> CaseFacts:
+    """The clinic facts stored as ``key``'s last item (as ``_parsed``), parsed once per process."""
     found = _FACTS.get(key)
     if found is None:
-        found = _FACTS[key] = from_text(text)
+        found = _FACTS[key] = from_text(key[-1])
         if len(_FACTS) > _PARSED_SIZE:
             _FACTS.popitem(last=False)
     return found
@@ -169,7 +170,7 @@ def clinic_facts_for(partnerships: Sequence, stored: Mapping[int, tuple] | None 
     for partnership in partnerships:
         row = stored.get(partnership.id)
         if row is not None and row[3] is not None and tuple(row[:3]) == (partnership.data_version, day, rules):
-            found[partnership.id] = _parsed_facts((partnership.id, *row[:3]), row[3])
+            found[partnership.id] = _parsed_facts((partnership.id, row[3]))
         else:
             stale.append((partnership, Role.THERAPIST))
     if stale:

@@ -23,9 +23,12 @@ from tests.web.test_query_counts import counted
 def figures_both_ways(app, clinic_id: int):
     """(figures from the stored facts, figures computed from every revealed rating) of the clinic."""
     with app.test_request_context():
-        stored = overview.clinic_figures(clinic_id)
-        full = figures_of(overview.cases_of(clinic_id))
+        stored = overview.clinic_figures(clinic_id)  # stale facts are computed and stored here
         db.session.commit()
+    with app.test_request_context():
+        again = overview.clinic_figures(clinic_id)  # every fact current: the per-process memo answers
+        full = figures_of(overview.cases_of(clinic_id))
+    assert again == stored
     return stored, full
 
 
