@@ -14,8 +14,8 @@ from partnertrack.core.errors import translated
 from partnertrack.core.filters import short_date
 from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
-from partnertrack.ruptures import service, transitions
-from partnertrack.ruptures.forms import ConcernForm, NoteForm, StatusForm
+from partnertrack.ruptures import agreement, asks, service, transitions
+from partnertrack.ruptures.forms import AnswerForm, ConcernForm, NoteForm, StatusForm
 
 bp = PartnershipBlueprint("ruptures", __name__, url_prefix="/ruptures")
 
@@ -27,6 +27,12 @@ def index():
     return render_template(
         "ruptures/index.html", partnership=g.partnership, role=g.role, entries=service.entry_views(g.partnership)
     )
+
+
+@bp.app_template_global("rupture_prompts")
+def rupture_prompts(partnership, role: str) -> list[asks.Prompt]:
+    """What the log asks ``role`` now: the log and the partnership page show it (ruptures/_prompts.html)."""
+    return asks.prompts_for(partnership, role)
 
 
 def _session_choices(form: ConcernForm) -> None:
@@ -92,8 +98,18 @@ def _entry_page(entry=None, note_form=None, status_form=None):
         entry=entry,
         note_form=note_form or NoteForm(formdata=None),
         status_form=status_form or StatusForm(formdata=None),
-        next_steps=transitions.next_steps(entry.status),
+        next_steps=_offered_steps(entry),
+        facts=service.facts_of(entry),
+        prompt=agreement.prompt_for(service.facts_of(entry), g.role, g.partnership.read_only),
     )
+
+
+def _offered_steps(entry) -> list[str]:
+    """The steps the status form offers the viewer: the therapist proposes the patient's repair instead."""
+    steps = transitions.next_steps(entry.status)
+    if g.role != "patient" and agreement.needs_patient(service.facts_of(entry)):
+        steps = [s for s in steps if s != "repaired"]
+    return steps
 
 
 @bp.get("/<int:entry_id>")
@@ -130,4 +146,50 @@ def change_status(entry_id: int):
         ),
         "success",
     )
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+def _answer(entry_id: int):
+    """The entry and the answer form of a POST; a note too long shows beside its field."""
+    entry = _entry_or_404(entry_id)
+    form = AnswerForm()
+    return entry, form, form.validate()
+
+
+@bp.post("/<int:entry_id>/talked")
+def talked(entry_id: int):
+    """Answer "did you two talk it through?": yes, or not yet (two yeses make the entry repaired)."""
+    entry, form, _valid = _answer(entry_id)
+    new = asks.answer_talk(entry, g.role, current_user, form.answer.data or "")
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} talked through: {form.answer.data}")
+    if new is not None:
+        flash(_("You have both said you talked it through, so it is marked repaired."), "success")
+    elif form.answer.data == "yes":
+        flash(_("Thank you. It is marked repaired once your partner says so too."), "success")
+    else:
+        flash(_("Noted: not yet. You can say so here once you have talked it through."), "success")
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/propose")
+def propose(entry_id: int):
+    """The therapist proposes the patient's concern as repaired; the patient accepts or declines."""
+    entry, form, valid = _answer(entry_id)
+    if not valid:
+        return _entry_page(entry), 422
+    asks.propose(entry, g.role, current_user, form.note.data)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposed repaired")
+    flash(_("Proposed as repaired. It is marked repaired when your client agrees."), "success")
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/proposal")
+def answer_proposal(entry_id: int):
+    """The patient accepts the proposal (the concern becomes repaired) or declines it."""
+    entry, form, valid = _answer(entry_id)
+    if not valid:
+        return _entry_page(entry), 422
+    new = asks.reply(entry, g.role, current_user, form.answer.data or "", form.note.data)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposal {form.answer.data}")
+    flash(_("Marked repaired.") if new else _("Noted: it stays open to talk about."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
