@@ -22,6 +22,8 @@ from partnertrack.core.roles import ROLES, Role
 from partnertrack.insights.charts import render
 from partnertrack.models import Partnership
 from partnertrack.review.content import ReviewContent
+from partnertrack.ruptures.agreement import waiting_words
+from partnertrack.ruptures.service import EntryView
 
 FONT = "DejaVu"
 BODY_SIZE = 10
@@ -186,27 +188,7 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
         _para(pdf, _("None in the rupture log."))
     for v in content.ruptures:
         e = v.entry
-        party = _who(partnership, e.party, capital=False)
-        status = str(STATUSES.get(e.status, e.status))
-        if e.source == "signal":
-            if v.session_number:
-                line = _(
-                    "Possible rupture in the ratings of %(who)s, session %(number)s: %(status)s.",
-                    who=party,
-                    number=v.session_number,
-                    status=status,
-                )
-            else:
-                line = _("Possible rupture in the ratings of %(who)s: %(status)s.", who=party, status=status)
-        elif v.session_number:
-            line = _(
-                "Concern raised by %(who)s, session %(number)s: %(status)s.",
-                who=party,
-                number=v.session_number,
-                status=status,
-            )
-        else:
-            line = _("Concern raised by %(who)s: %(status)s.", who=party, status=status)
+        line = _entry_line(partnership, v)
         if v.recovered_number:
             line += " " + _(
                 "Ratings came back in session %(number)s (%(later)s sessions later).",
@@ -217,6 +199,42 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
             line += f" {e.detail}"
         _para(pdf, "• " + line)
     _chart(pdf, content.charts["alliance"])
+
+
+def _entry_line(partnership: Partnership, v: EntryView) -> str:
+    """ "Concern raised by Pat, session 4: open." as the PDF names an entry of the rupture log."""
+    e = v.entry
+    party = _who(partnership, e.party, capital=False)
+    status = str(STATUSES.get(e.status, e.status))
+    if e.source == "signal":
+        if v.session_number:
+            return _(
+                "Possible rupture in the ratings of %(who)s, session %(number)s: %(status)s.",
+                who=party,
+                number=v.session_number,
+                status=status,
+            )
+        return _("Possible rupture in the ratings of %(who)s: %(status)s.", who=party, status=status)
+    if v.session_number:
+        return _(
+            "Concern raised by %(who)s, session %(number)s: %(status)s.",
+            who=party,
+            number=v.session_number,
+            status=status,
+        )
+    return _("Concern raised by %(who)s: %(status)s.", who=party, status=status)
+
+
+def _still_open(pdf: FPDF, partnership: Partnership, role: str, content: ReviewContent) -> None:
+    """Entries not yet repaired and what each waits for, so the two can close them before ending."""
+    _heading(pdf, _("Not yet repaired in the rupture log"))
+    if not content.still_open:
+        _para(pdf, _("Nothing: every entry in the rupture log is marked repaired."))
+        return
+    _para(pdf, _("Before you end, talk these through and close them in the rupture log if you can."))
+    for s in content.still_open:
+        waiting = [_(w, name=partnership.patient_name) for w in waiting_words(s.to_confirm, s.proposed, role)]
+        _para(pdf, "• " + " ".join([_entry_line(partnership, s.view), *waiting]))
 
 
 def _notes(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
@@ -289,5 +307,7 @@ def build(partnership: Partnership, role: str, content: ReviewContent, kind: str
     _goals(pdf, content)
     _readiness_and_ruptures(pdf, partnership, content)
     if kind == "review":
+        if not partnership.read_only:  # an ended partnership's log no longer changes: nothing to close
+            _still_open(pdf, partnership, role, content)
         _notes(pdf, partnership, content)
     return bytes(pdf.output())

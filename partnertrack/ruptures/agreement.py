@@ -123,3 +123,29 @@ def prompt_for(facts: Facts, role: str, ended: bool = False) -> str | None:
     if facts.proposed and needs_patient(facts) and role == facts.party:
         return "proposal"
     return None
+
+
+# What an entry still waits for, as the viewer reads it (the ending review lists them). %(name)s is the
+# patient's name as the therapist typed it; the patient never reads it.
+WAITING = {
+    "both": N_("Waiting for both of you to say you talked it through."),
+    "you": N_("Waiting for you to say you talked it through."),
+    ("patient", "therapist"): N_("Waiting for your therapist to say you talked it through."),
+    ("therapist", "patient"): N_("Waiting for %(name)s to say you talked it through."),
+    ("proposed", "patient"): N_("Your therapist proposed it as repaired: waiting for your answer."),
+    ("proposed", "therapist"): N_("You proposed it as repaired: waiting for %(name)s’s answer."),
+}
+
+
+def waiting_words(to_confirm: tuple[str, ...], proposed: bool, viewer_role: str) -> list[str]:
+    """The untranslated sentences saying what an entry waits for, for ``viewer_role`` ([] for nothing)."""
+    found = []
+    if len(to_confirm) == len(ROLES):
+        found.append(WAITING["both"])
+    elif viewer_role in to_confirm:
+        found.append(WAITING["you"])
+    elif to_confirm:
+        found.append(WAITING[(viewer_role, to_confirm[0])])
+    if proposed:
+        found.append(WAITING[("proposed", viewer_role)])
+    return found

@@ -29,6 +29,12 @@ def index():
     )
 
 
+@bp.app_template_global("rupture_waiting_words")
+def rupture_waiting_words(to_confirm: tuple[str, ...], proposed: bool, role: str) -> list[str]:
+    """What an entry still waits for, untranslated (ruptures/agreement.py); the template translates."""
+    return agreement.waiting_words(to_confirm, proposed, role)
+
+
 @bp.app_template_global("rupture_prompts")
 def rupture_prompts(partnership, role: str) -> list[asks.Prompt]:
     """What the log asks ``role`` now: the log and the partnership page show it (ruptures/_prompts.html)."""
