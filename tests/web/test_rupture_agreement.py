@@ -16,7 +16,7 @@ from partnertrack.extensions import db
 from partnertrack.models import Partnership
 from partnertrack.notifications.periodic import digest_counts
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
-from tests.factories import PASSWORD, PATIENT, THERAPIST, flat, set_status, store_ratings, weekly_dates
+from tests.factories import PASSWORD, PATIENT, THERAPIST, flat, set_language, set_status, store_ratings, weekly_dates
 from tests.helpers import client_as, deliver, outbox, text_of
 
 V_SHAPE = [7, 7, 7, 7, 3, 5, 7]  # the patient's dip at session 5, back by session 7
@@ -265,3 +265,10 @@ def test_the_digest_counts_no_entries_of_an_ended_partnership(app, world):
     set_status(app, world.partnership, "ended")
     with app.app_context():
         assert digest_counts(world.therapist)["new_signals"] == 0
+
+
+def test_the_question_reads_in_the_patients_language(app, world, recovered):
+    set_language(app, world.patient, "es")
+    text = text_of(client_as(app, PATIENT).get(url(world)))
+    assert "Sus valoraciones volvieron a subir después de la sesión 5. ¿Lo hablaron entre ustedes?" in text
+    assert "Sí, lo hablamos" in text and "Todavía no" in text
