@@ -18,6 +18,7 @@ from partnertrack.notifications.periodic import digest_counts
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 from tests.factories import PASSWORD, PATIENT, THERAPIST, flat, set_language, set_status, store_ratings, weekly_dates
 from tests.helpers import client_as, deliver, outbox, text_of
+from tests.web.test_export_json import export
 
 V_SHAPE = [7, 7, 7, 7, 3, 5, 7]  # the patient's dip at session 5, back by session 7
 PATIENT_ASKED = "Your ratings came back up after session 5. Did you two talk it through?"
@@ -272,3 +273,19 @@ def test_the_question_reads_in_the_patients_language(app, world, recovered):
     text = text_of(client_as(app, PATIENT).get(url(world)))
     assert "Sus valoraciones volvieron a subir después de la sesión 5. ¿Lo hablaron entre ustedes?" in text
     assert "Sí, lo hablamos" in text and "Todavía no" in text
+
+
+def test_the_export_says_who_answered_what(app, world, recovered):
+    patient = client_as(app, PATIENT)
+    patient.post(url(world, f"{recovered}/talked"), data={"answer": "not_yet"})
+    patient.post(url(world, f"{recovered}/talked"), data={"answer": "yes"})
+    client_as(app, THERAPIST).post(url(world, f"{recovered}/talked"), data={"answer": "yes"})
+    document = export(patient, world)  # fits docs/export.schema.json
+    [entry] = document["ruptures"]
+    assert entry["status"] == "repaired"
+    assert [(n["author"], n["kind"], n["status_to"]) for n in entry["notes"]] == [
+        ("patient", "not_yet", None),
+        ("patient", "talked", None),
+        ("therapist", "talked", None),
+        ("therapist", "both_talked", "repaired"),
+    ]
