@@ -17,6 +17,18 @@ from partnertrack.ruptures.models import RuptureEntry, RuptureNote
 from partnertrack.ruptures.service import EntryView, clean_note, entry_views, facts_of, move_status
 
 
+def _fresh(entry: RuptureEntry) -> RuptureEntry:
+    """Lock the entry's row and re-read it, so the rules judge the latest answers.
+
+    Without it two parties saying yes at the same moment each read the other's answer as
+    missing, and the entry stayed open with two yeses. PostgreSQL makes the second wait for
+    the first to commit; SQLite locks the whole database for a write and ignores FOR UPDATE.
+    """
+    db.session.execute(sa.select(RuptureEntry.id).where(RuptureEntry.id == entry.id).with_for_update())
+    db.session.refresh(entry)
+    return entry
+
+
 def _note(entry: RuptureEntry, role: str, user: User | None, kind: str, text: str | None = None) -> None:
     """A note recording ``role``'s answer or proposal (``kind``, see models.NOTE_KINDS)."""
     entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=text, kind=kind))
@@ -24,7 +36,7 @@ def _note(entry: RuptureEntry, role: str, user: User | None, kind: str, text: st
 
 def answer_talk(entry: RuptureEntry, role: str, user: User | None, answer: str) -> str | None:
     """Record ``role``'s "we talked it through" (yes / not_yet); the new status when both said yes."""
-    new = agreement.talk_answer(facts_of(entry), role, answer)
+    new = agreement.talk_answer(facts_of(_fresh(entry)), role, answer)
     setattr(entry, f"{role}_talked", answer)
     _note(entry, role, user, "talked" if answer == "yes" else "not_yet")
     if new is not None:
@@ -35,7 +47,7 @@ def answer_talk(entry: RuptureEntry, role: str, user: User | None, answer: str) 
 
 def propose(entry: RuptureEntry, role: str, user: User | None, text: str | None = None) -> None:
     """The therapist proposes the patient's concern as repaired; it waits for the patient."""
-    agreement.check_propose(facts_of(entry), role)
+    agreement.check_propose(facts_of(_fresh(entry)), role)
     entry.proposed_status = "repaired"
     _note(entry, role, user, "proposed", clean_note(text, required=False))
     db.session.flush()
@@ -43,7 +55,7 @@ def propose(entry: RuptureEntry, role: str, user: User | None, text: str | None 
 
 def reply(entry: RuptureEntry, role: str, user: User | None, answer: str, text: str | None = None) -> str | None:
     """The patient accepts (the concern becomes repaired) or declines the proposal; the new status or None."""
-    new = agreement.reply(facts_of(entry), role, answer)
+    new = agreement.reply(facts_of(_fresh(entry)), role, answer)
     note = clean_note(text, required=False)
     if new is None:
         entry.proposed_status = None
