@@ -14,7 +14,7 @@ from partnertrack.extensions import db
 from partnertrack.models import Partnership, User
 from partnertrack.ruptures import agreement
 from partnertrack.ruptures.models import RuptureEntry, RuptureNote
-from partnertrack.ruptures.service import EntryView, clean_note, entry_views, facts_of, move_status
+from partnertrack.ruptures.service import EntryView, entry_views, facts_of, move_status
 
 
 def _fresh(entry: RuptureEntry) -> RuptureEntry:
@@ -29,9 +29,9 @@ def _fresh(entry: RuptureEntry) -> RuptureEntry:
     return entry
 
 
-def _note(entry: RuptureEntry, role: str, user: User | None, kind: str, text: str | None = None) -> None:
+def _note(entry: RuptureEntry, role: str, user: User | None, kind: str) -> None:
     """A note recording ``role``'s answer or proposal (``kind``, see models.NOTE_KINDS)."""
-    entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=text, kind=kind))
+    entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, kind=kind))
 
 
 def answer_talk(entry: RuptureEntry, role: str, user: User | None, answer: str) -> str | None:
@@ -45,23 +45,25 @@ def answer_talk(entry: RuptureEntry, role: str, user: User | None, answer: str) 
     return new
 
 
-def propose(entry: RuptureEntry, role: str, user: User | None, text: str | None = None) -> None:
+def propose(entry: RuptureEntry, role: str, user: User | None) -> None:
     """The therapist proposes the patient's concern as repaired; it waits for the patient."""
     agreement.check_propose(facts_of(_fresh(entry)), role)
     entry.proposed_status = "repaired"
-    _note(entry, role, user, "proposed", clean_note(text, required=False))
+    _note(entry, role, user, "proposed")
     db.session.flush()
 
 
-def reply(entry: RuptureEntry, role: str, user: User | None, answer: str, text: str | None = None) -> str | None:
-    """The patient accepts (the concern becomes repaired) or declines the proposal; the new status or None."""
+def reply(entry: RuptureEntry, role: str, user: User | None, answer: str) -> str | None:
+    """The patient accepts (the concern becomes repaired) or declines the proposal; the new status or None.
+
+    Words go in a note of their own ("Add a note"): the answer is one button.
+    """
     new = agreement.reply(facts_of(_fresh(entry)), role, answer)
-    note = clean_note(text, required=False)
     if new is None:
         entry.proposed_status = None
-        _note(entry, role, user, "declined", note)
+        _note(entry, role, user, "declined")
     else:
-        move_status(entry, role, user, new, note)
+        move_status(entry, role, user, new, None)
     db.session.flush()
     return new
 

@@ -61,4 +61,3 @@ class AnswerForm(FlaskForm):
     """One answer to what the log asks: the buttons carry it (yes / not_yet, accept / decline)."""
 
     answer = StringField()
-    note = text_field("Note (optional)", NOTE_MAX, None, "your note")

@@ -155,22 +155,20 @@ def change_status(entry_id: int):
     return redirect(url_for("ruptures.show", entry_id=entry.id))
 
 
-def _answer(entry_id: int):
-    """The entry and the answer form of a POST; a note too long shows beside its field."""
-    entry = _entry_or_404(entry_id)
-    form = AnswerForm()
-    return entry, form, form.validate()
+def _answer() -> str:
+    """The answer a button of the log's questions carries ("" when none)."""
+    return AnswerForm().answer.data or ""
 
 
 @bp.post("/<int:entry_id>/talked")
 def talked(entry_id: int):
     """Answer "did you two talk it through?": yes, or not yet (two yeses make the entry repaired)."""
-    entry, form, _valid = _answer(entry_id)
-    new = asks.answer_talk(entry, g.role, current_user, form.answer.data or "")
-    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} talked through: {form.answer.data}")
+    entry, answer = _entry_or_404(entry_id), _answer()
+    new = asks.answer_talk(entry, g.role, current_user, answer)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} talked through: {answer}")
     if new is not None:
         flash(_("You have both said you talked it through, so it is marked repaired."), "success")
-    elif form.answer.data == "yes":
+    elif answer == "yes":
         flash(_("Thank you. It is marked repaired once your partner says so too."), "success")
     else:
         flash(_("Noted: not yet. You can say so here once you have talked it through."), "success")
@@ -180,10 +178,8 @@ def talked(entry_id: int):
 @bp.post("/<int:entry_id>/propose")
 def propose(entry_id: int):
     """The therapist proposes the patient's concern as repaired; the patient accepts or declines."""
-    entry, form, valid = _answer(entry_id)
-    if not valid:
-        return _entry_page(entry), 422
-    asks.propose(entry, g.role, current_user, form.note.data)
+    entry = _entry_or_404(entry_id)
+    asks.propose(entry, g.role, current_user)
     audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposed repaired")
     flash(_("Proposed as repaired. It is marked repaired when your client agrees."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
@@ -192,10 +188,8 @@ def propose(entry_id: int):
 @bp.post("/<int:entry_id>/proposal")
 def answer_proposal(entry_id: int):
     """The patient accepts the proposal (the concern becomes repaired) or declines it."""
-    entry, form, valid = _answer(entry_id)
-    if not valid:
-        return _entry_page(entry), 422
-    new = asks.reply(entry, g.role, current_user, form.answer.data or "", form.note.data)
-    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposal {form.answer.data}")
+    entry, answer = _entry_or_404(entry_id), _answer()
+    new = asks.reply(entry, g.role, current_user, answer)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposal {'accepted' if new else 'declined'}")
     flash(_("Marked repaired.") if new else _("Noted: it stays open to talk about."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
