@@ -289,3 +289,20 @@ def test_the_export_says_who_answered_what(app, world, recovered):
         ("therapist", "talked", None),
         ("therapist", "both_talked", "repaired"),
     ]
+
+
+def test_a_patient_who_leaves_takes_their_answers_with_them(app, world):
+    dates = weekly_dates(len(V_SHAPE))
+    rows = [(d, "therapist", flat(v)) for d, v in zip(dates, V_SHAPE)] + [(d, "patient", flat(7)) for d in dates]
+    store_ratings(app, world.partnership, rows)  # the therapist's dip this time: the entry stays
+    patient = client_as(app, PATIENT)
+    text = text_of(patient.get(url(world)))
+    assert "Your therapist’s ratings came back up after session 5. Did you two talk it through?" in text
+    eid = the_entry(app)[0]
+    patient.post(url(world, f"{eid}/talked"), data={"answer": "yes"})
+    assert the_entry(app)[1:] == ("open", "yes", None, None)
+    patient.post("/account/delete", data={"current": PASSWORD, "understood": "y"})
+    assert the_entry(app)[1:] == ("open", None, None, None) and note_kinds(app) == []
+    therapist = client_as(app, THERAPIST)
+    for page in (url(world), url(world, eid), f"/partnerships/{world.partnership}/"):
+        assert "Did you two talk it through?" not in text_of(therapist.get(page))
