@@ -29,7 +29,7 @@ class Rupture:
     index: float
     baseline: float
     drop: float
-    threshold: float
+    threshold: float  # the index rule's threshold; a sharp fall (docs/clinical.md) may open a rupture below it
     strong: bool  # always False: the calibrated rule does not grade ruptures (docs/clinical.md)
     reasons: tuple[str, ...]
     repaired_at: int | None = None
