@@ -11,6 +11,7 @@ from flask import current_app
 from partnertrack.core.clock import today
 from partnertrack.goals.service import goals_and_progress
 from partnertrack.insights import chart_data, chart_model
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.signals import (
     RatingData,
     SessionStatus,
@@ -112,7 +113,7 @@ def chart(
     """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
     seen = rating_data(timeline) if ratings is None else ratings
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
-        "alliance": lambda: chart_data.alliance(
+        "alliance": lambda: alliance(
             seen, signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
         ),
         "factors": lambda: chart_data.factor_trends(seen, viewer_role=role),

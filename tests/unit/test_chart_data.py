@@ -6,18 +6,16 @@ import datetime
 
 import pytest
 
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.chart_data import (
     CHART_NAMES,
-    CaseloadLine,
-    GoalSeries,
-    Mark,
-    alliance,
     caseload,
     factor_trends,
     gap_map,
     goal_progress,
     readiness,
 )
+from partnertrack.insights.chart_model import CaseloadLine, GoalSeries, Mark
 from partnertrack.insights.signals import RatingData, find_ruptures
 from partnertrack.ratings.factors import FACTORS, INDEX_KEYS, ITEMS_CHANGED_ON, NOT_APPLICABLE_LABEL
 from tests.factories import rate
