@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from partnertrack.core.phrase import N_, Phrase
 from partnertrack.core.roles import ROLES, Role
-from partnertrack.insights.alliance_words import index_phrase, notes, rupture_phrase
+from partnertrack.insights.alliance_words import index_phrase, labels_for, notes, patient_summary, rupture_phrase
 from partnertrack.insights.chart_model import ChartData, Mark, Series, cell, empty_chart
 from partnertrack.insights.signals import RatingData, Rupture, by_party, index_of
 from partnertrack.insights.wording import capitalise
@@ -19,8 +19,13 @@ from partnertrack.ratings.factors import first_session_reworded
 def alliance(
     ratings: Iterable[RatingData], ruptures: Sequence[Rupture], *, viewer_role: str | None = None
 ) -> ChartData:
-    """Alliance index per party, the gap between them shaded, ruptures and repairs marked."""
+    """Alliance index per party, the gap between them shaded, ruptures and repairs marked.
+
+    Titled, labelled and summarised for ``viewer_role`` (alliance_words.py): the patient's
+    chart speaks of how sessions felt and of dips, and marks no dip larger than another.
+    """
     parties = by_party(ratings)
+    labels = labels_for(viewer_role)
     series = tuple(
         Series(
             capitalise(role),
@@ -30,25 +35,25 @@ def alliance(
         for role in ROLES
     )
     columns = ("Session", N_("Patient"), N_("Therapist"), N_("Gap (therapist − patient)"), N_("Note"))
-    title = N_("Alliance index")
     if not any(s.points for s in series):
-        return empty_chart("alliance", title, columns)
+        return empty_chart("alliance", labels.title, columns)
     value_at = {s.role: dict(s.points) for s in series}
-    marks = tuple(_marks(ruptures, value_at))
+    marks = tuple(_marks(ruptures, value_at, graded=viewer_role != Role.PATIENT))
     reworded = first_session_reworded(sorted({(r.session_number, r.session_date) for p in parties.values() for r in p}))
     return ChartData(
         "alliance",
-        title,
+        labels.title,
         _summary(series, ruptures, reworded, viewer_role),
         columns,
-        _rows(value_at, marks, reworded),
+        _rows(value_at, marks, reworded, viewer_role),
         False,
         series=series,
         marks=marks,
         band=_band(value_at),
-        y_label=N_("Alliance index (0–10)"),
+        y_label=labels.y_label,
         vline=None if reworded is None else reworded - 0.5,
         vline_label=N_("Statements reworded"),
+        mark_words=labels.marks,
     )
 
 
@@ -58,11 +63,13 @@ def _band(value_at: dict[str, dict[int, float]]) -> tuple[tuple[int, float, floa
     return tuple((n, patient[n], therapist[n]) for n in sorted(set(patient) & set(therapist)))
 
 
-def _rows(value_at: dict[str, dict[int, float]], marks: Sequence[Mark], reworded: int | None) -> tuple[tuple, ...]:
+def _rows(
+    value_at: dict[str, dict[int, float]], marks: Sequence[Mark], reworded: int | None, viewer_role: str | None
+) -> tuple[tuple, ...]:
     """One table row per session either party rated: both indices, their gap and the notes."""
     patient, therapist = value_at[Role.PATIENT], value_at[Role.THERAPIST]
     return tuple(
-        (n, *_cells(patient.get(n), therapist.get(n)), notes(marks, n, reworded))
+        (n, *_cells(patient.get(n), therapist.get(n)), notes(marks, n, reworded, viewer_role))
         for n in sorted(set(patient) | set(therapist))
     )
 
@@ -71,6 +78,8 @@ def _summary(
     series: Sequence[Series], ruptures: Sequence[Rupture], reworded: int | None, viewer_role: str | None
 ) -> str:
     """Each party's index over the sessions, then the ruptures and the rewording, as one sentence."""
+    if viewer_role == Role.PATIENT:
+        return patient_summary(series, ruptures, reworded)
     parts = [index_phrase(s, viewer_role, capital=i == 0) for i, s in enumerate(s for s in series if s.points)]
     parts.append(rupture_phrase(ruptures, viewer_role))
     if reworded:
@@ -85,9 +94,9 @@ def _cells(patient: float | None, therapist: float | None) -> tuple:
     return cell(patient), cell(therapist), cell(gap)
 
 
-def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -> Iterable[Mark]:
-    """A mark per rupture and per repair, placed on that party's line."""
+def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]], graded: bool) -> Iterable[Mark]:
+    """A mark per rupture and per repair, placed on that party's line (a strong one larger, if ``graded``)."""
     for r in ruptures:
-        yield Mark("rupture", r.party, r.session_number, r.index, r.strong)
+        yield Mark("rupture", r.party, r.session_number, r.index, r.strong and graded)
         if r.repaired_at is not None and r.repaired_at in value_at[r.party]:
             yield Mark("repair", r.party, r.repaired_at, value_at[r.party][r.repaired_at])

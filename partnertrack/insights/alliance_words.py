@@ -1,17 +1,45 @@
-"""The alliance chart's sentences for one reader: the index per party and the ruptures (pure).
+"""The alliance chart's words for one reader: its title and labels, the summary, the table's notes (pure).
 
-Kept apart from alliance_data.py, which shapes what is drawn: this module only words it.
+Kept apart from alliance_data.py, which shapes what is drawn: this module only words it. The
+therapist reads the clinical terms, "alliance index" and "possible rupture". The patient reads
+plain words about how sessions felt, "a dip in how session 5 felt to you", and never an index,
+a rupture or a grade of one (docs/clinical.md, "Words").
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from partnertrack.core.phrase import N_, P_, Phrase
+from partnertrack.core.phrase import N_, NP_, P_, Phrase
 from partnertrack.core.roles import Role
-from partnertrack.insights.chart_model import Mark, Series
+from partnertrack.insights.chart_model import Mark, MarkWords, Series
 from partnertrack.insights.signals import Rupture
 from partnertrack.insights.wording import listing, party
+
+
+@dataclass(frozen=True)
+class Labels:
+    """What the alliance chart is called and how its axis and marks are labelled, for one reader."""
+
+    title: str
+    y_label: str
+    marks: MarkWords
+
+
+THERAPIST_LABELS = Labels(N_("Alliance index"), N_("Alliance index (0–10)"), MarkWords())
+PATIENT_LABELS = Labels(
+    N_("How the sessions felt overall"),
+    N_("How the session felt (0–10)"),
+    # No grade: a patient's dip is a dip, whatever its size.
+    MarkWords(N_("A dip"), N_("Felt better again"), N_("dip"), N_("dip"), N_("better again")),
+)
+
+
+def labels_for(viewer_role: str | None) -> Labels:
+    """The patient's plain labels, or the clinical ones for the therapist (and any other reader)."""
+    return PATIENT_LABELS if viewer_role == Role.PATIENT else THERAPIST_LABELS
+
 
 # The note cells of the alliance table, one message each (translated when shown: core/phrase.py).
 _NOTES = {
@@ -22,17 +50,31 @@ _NOTES = {
     ("repair", "patient"): N_("repaired, patient"),
     ("repair", "therapist"): N_("repaired, therapist"),
 }
+# The patient's: a dip and feeling better again, theirs or their therapist's.
+_PATIENT_NOTES = {
+    ("rupture", "patient"): N_("a dip for you"),
+    ("rupture", "therapist"): N_("a dip for your therapist"),
+    ("repair", "patient"): N_("better again for you"),
+    ("repair", "therapist"): N_("better again for your therapist"),
+}
 
 
-def notes(marks: Sequence[Mark], session: int, reworded: int | None = None) -> str:
+def notes(marks: Sequence[Mark], session: int, reworded: int | None = None, viewer_role: str | None = None) -> str:
     """The table's note cell: ruptures and repairs of one session, and the rewording."""
     found = [Phrase("first rated with the reworded statements")] if session == reworded else []
     for m in marks:
         if m.session_number == session:
-            kind = ("rupture (strong)" if m.strong else "rupture") if m.kind == "rupture" else "repair"
-            found.append(Phrase(_NOTES[(kind, m.role)]))
+            found.append(Phrase(_note(m, viewer_role)))
     joined = "; ".join(f"%(n{i})s" for i in range(len(found)))
     return Phrase(joined, **{f"n{i}": note for i, note in enumerate(found)}) if found else ""
+
+
+def _note(mark: Mark, viewer_role: str | None) -> str:
+    """One mark's note: "possible rupture (strong), patient" for the therapist, "a dip for you" for the patient."""
+    if viewer_role == Role.PATIENT:
+        return _PATIENT_NOTES[(mark.kind, mark.role)]
+    kind = ("rupture (strong)" if mark.strong else "rupture") if mark.kind == "rupture" else "repair"
+    return _NOTES[(kind, mark.role)]
 
 
 def index_phrase(series: Series, viewer_role: str | None, capital: bool = False) -> str:
@@ -94,3 +136,74 @@ def _one_rupture(r: Rupture, viewer_role: str | None) -> str:
         number=r.session_number,
         whose=whose,
     )
+
+
+# How sessions felt to one party over the sessions they rated: the patient's summary of the chart.
+_FELT = {
+    (Role.PATIENT, "better"): NP_(
+        "Sessions felt better to you over %(num)d session: from %(first)s to %(last)s out of 10.",
+        "Sessions felt better to you over %(num)d sessions: from %(first)s to %(last)s out of 10.",
+    ),
+    (Role.PATIENT, "less good"): NP_(
+        "Sessions felt less good to you over %(num)d session: from %(first)s to %(last)s out of 10.",
+        "Sessions felt less good to you over %(num)d sessions: from %(first)s to %(last)s out of 10.",
+    ),
+    (Role.PATIENT, "the same"): NP_(
+        "Sessions felt the same to you over %(num)d session: %(first)s out of 10.",
+        "Sessions felt the same to you over %(num)d sessions: %(first)s out of 10.",
+    ),
+    (Role.THERAPIST, "better"): NP_(
+        "Sessions felt better to your therapist over %(num)d session: from %(first)s to %(last)s out of 10.",
+        "Sessions felt better to your therapist over %(num)d sessions: from %(first)s to %(last)s out of 10.",
+    ),
+    (Role.THERAPIST, "less good"): NP_(
+        "Sessions felt less good to your therapist over %(num)d session: from %(first)s to %(last)s out of 10.",
+        "Sessions felt less good to your therapist over %(num)d sessions: from %(first)s to %(last)s out of 10.",
+    ),
+    (Role.THERAPIST, "the same"): NP_(
+        "Sessions felt the same to your therapist over %(num)d session: %(first)s out of 10.",
+        "Sessions felt the same to your therapist over %(num)d sessions: %(first)s out of 10.",
+    ),
+}
+_FELT_ONCE = {
+    Role.PATIENT: N_("Session %(number)s felt %(first)s out of 10 to you."),
+    Role.THERAPIST: N_("Session %(number)s felt %(first)s out of 10 to your therapist."),
+}
+# One sentence per dip: whose it was, and whether the sessions have felt better since.
+_DIP = {
+    (Role.PATIENT, False): N_("A dip in how session %(number)s felt to you, not yet better again."),
+    (Role.PATIENT, True): N_(
+        "A dip in how session %(number)s felt to you; it felt better again by session %(repaired)s."
+    ),
+    (Role.THERAPIST, False): N_("A dip in how session %(number)s felt to your therapist, not yet better again."),
+    (Role.THERAPIST, True): N_(
+        "A dip in how session %(number)s felt to your therapist; it felt better again by session %(repaired)s."
+    ),
+}
+
+
+def patient_summary(series: Sequence[Series], ruptures: Sequence[Rupture], reworded: int | None) -> str:
+    """The chart in the patient's words: how sessions felt to each of you, then each dip, one sentence each."""
+    sentences = [_felt(s) for s in series if s.points]
+    dips = sorted(ruptures, key=lambda r: (r.session_number, r.party))
+    sentences.extend(
+        Phrase(_DIP[(r.party, r.repaired_at is not None)], number=r.session_number, repaired=r.repaired_at)
+        for r in dips
+    )
+    if not dips:
+        sentences.append(Phrase("No dip in how the sessions felt."))
+    if reworded:
+        sentences.append(Phrase("The statements were reworded from session %(number)s.", number=reworded))
+    template = " ".join(f"%(s{i})s" for i in range(len(sentences)))
+    return Phrase(template, **{f"s{i}": p for i, p in enumerate(sentences)})
+
+
+def _felt(series: Series) -> str:
+    """ "Sessions felt better to you over 12 sessions: from 6.2 to 8.4 out of 10."."""
+    role = Role(series.role or Role.PATIENT)
+    (first_n, first), (_, last) = series.points[0], series.points[-1]
+    values = {"first": f"{first:.1f}", "last": f"{last:.1f}"}
+    if len(series.points) == 1:
+        return Phrase(_FELT_ONCE[role], number=first_n, **values)
+    direction = "better" if last > first else "less good" if last < first else "the same"
+    return P_(*_FELT[(role, direction)], num=len(series.points), **values)

@@ -7,8 +7,8 @@ A chart shows exactly the ratings passed in: the caller applies the reveal rule,
 so an unrevealed rating is simply absent here. Each ``ChartData`` also carries
 its text alternative, a summary sentence and the plotted data as a table, which
 the page shows beside the image. ``summary``, ``columns`` and ``rows`` may be
-worded for the viewer; everything else is the same for both parties, so one
-rendered image can serve both (see charts.etag).
+worded for the viewer; the alliance chart's title and drawn labels are too, which
+is why the image is drawn, tagged and cached per viewer (charts.etag, images.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from typing import Any
 
 from partnertrack.core.phrase import N_
 from partnertrack.insights.chart_axes import first_legend, legend, panel_axes, pt, rating_axes, single_axes, w
-from partnertrack.insights.chart_model import ChartData, Mark
+from partnertrack.insights.chart_model import ChartData, Mark, MarkWords
 from partnertrack.insights.chart_style import (
     GOAL_COLOURS,
     INK,
@@ -70,18 +70,18 @@ def draw_alliance(fig: Any, data: ChartData) -> None:
             label=w(N_("Gap between the ratings")),
             zorder=1,
         )
-    _draw_marks(ax, data.marks)
+    _draw_marks(ax, data.marks, data.mark_words)
     if data.vline is not None:  # the session from which the reworded statements were rated
         ax.axvline(data.vline, color=INK, linestyle=(0, (2, 2)), linewidth=1.0, label=data.vline_label)
     rating_axes(ax, data.y_label)
     legend(ax, ncols=5)
 
 
-def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
+def _draw_marks(ax: Any, marks: tuple[Mark, ...], words: MarkWords) -> None:
     """Down-triangles for possible ruptures, up-triangles for repairs: shape, not colour only."""
     for kind, marker, colour, label in (
-        ("rupture", "v", RUPTURE_COLOUR, w(N_("Possible rupture"))),
-        ("repair", "^", REPAIR_COLOUR, w(N_("Repaired"))),
+        ("rupture", "v", RUPTURE_COLOUR, w(words.rupture)),
+        ("repair", "^", REPAIR_COLOUR, w(words.repair)),
     ):
         chosen = [m for m in marks if m.kind == kind]
         if not chosen:
@@ -97,17 +97,17 @@ def _draw_marks(ax: Any, marks: tuple[Mark, ...]) -> None:
             zorder=5,
             label=label,
         )
-        _annotate_marks(ax, kind, chosen)
+        _annotate_marks(ax, kind, chosen, words)
 
 
-def _annotate_marks(ax: Any, kind: str, chosen: list[Mark]) -> None:
+def _annotate_marks(ax: Any, kind: str, chosen: list[Mark], words: MarkWords) -> None:
     """A word beside the first few marked sessions (once per session when both parties are marked)."""
     labelled: set[int] = set()
     for m in chosen:
         if m.session_number in labelled or len(labelled) >= MAX_ANNOTATIONS:
             continue
         labelled.add(m.session_number)
-        text = ("strong rupture" if m.strong else "rupture") if kind == "rupture" else "repaired"
+        text = w((words.at_strong if m.strong else words.at_rupture) if kind == "rupture" else words.at_repair)
         low = min(x.value for x in chosen if x.session_number == m.session_number)
         high = max(x.value for x in chosen if x.session_number == m.session_number)
         ax.annotate(

@@ -36,8 +36,9 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 def etag(data: ChartData, fmt: str, size: str = "wide") -> str:
     """A strong ETag for the image of ``data`` in ``fmt``, without rendering it.
 
-    Only the drawn fields count, so the patient's and the therapist's view of
-    the same revealed ratings share one cached image.
+    Only the drawn fields count (ChartData.drawn), the words drawn for the reader among
+    them: the patient's alliance chart, titled and labelled in plain words, never has
+    the tag of the therapist's.
     """
     digest = hashlib.sha256(repr((RENDER_VERSION, fmt, size, data.drawn())).encode()).hexdigest()
     return f'"{digest[:32]}"'

@@ -97,9 +97,11 @@ def visible_version(partnership: Partnership, role: str, timeline: Sequence[Sess
     """A hash of everything the partnership's charts draw for ``role``: the visible ratings, goals, thresholds.
 
     Only what the charts are drawn from: not even who has rated a session (the timeline's
-    ``rated_by``), so a partner's hidden rating cannot move it.
+    ``rated_by``), so a partner's hidden rating cannot move it. The role is part of it: the
+    alliance chart is worded for its reader, so the patient's and the therapist's images of
+    the same ratings are two versions, and one can never stand for the other.
     """
-    seen = (rating_data(timeline), goal_series(partnership, role), thresholds())
+    seen = (role, rating_data(timeline), goal_series(partnership, role), thresholds())
     return hashlib.blake2b(repr(seen).encode(), digest_size=16).hexdigest()
 
 

@@ -14,6 +14,7 @@ from partnertrack.insights import chart_data, chart_model
 from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.charts import FIGSIZE, PNG_DPI, etag, render
 from partnertrack.insights.signals import find_ruptures, index_of
+from tests.factories import rate
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -106,10 +107,27 @@ def test_unknown_format_is_refused():
 
 def test_etag_depends_on_drawn_data_and_format():
     ratings = synthetic_ratings(12)
-    mine = alliance(ratings, find_ruptures(ratings), viewer_role="patient")
-    theirs = alliance(ratings, find_ruptures(ratings), viewer_role="therapist")
+    mine = chart_data.factor_trends(ratings, viewer_role="patient")
+    theirs = chart_data.factor_trends(ratings, viewer_role="therapist")
     assert etag(mine, "svg") == etag(theirs, "svg") != etag(mine, "png")
-    assert etag(alliance(ratings[:-2], ()), "svg") != etag(mine, "svg")
+    assert etag(chart_data.factor_trends(ratings[:-2]), "svg") != etag(mine, "svg")
+
+
+def test_the_alliance_chart_is_drawn_in_its_readers_words():
+    """The patient's image never carries the therapist's terms, so it never shares the therapist's tag.
+
+    The patient's six usual 7s, then a 3 in session 7: one dip, open.
+    """
+    ratings = [rate(n, level=3 if n == 7 else 7) for n in range(1, 8)] + [rate(n, "therapist") for n in range(1, 8)]
+    ruptures = find_ruptures(ratings)
+    assert ruptures
+    patient = alliance(ratings, ruptures, viewer_role="patient")
+    therapist = alliance(ratings, ruptures, viewer_role="therapist")
+    assert etag(patient, "svg") != etag(therapist, "svg")
+    patient_words, therapist_words = _texts(render(patient)), _texts(render(therapist))
+    assert {"A dip", "dip"} <= set(patient_words)
+    assert not [t for t in patient_words if "rupture" in t.lower() or "index" in t.lower()]
+    assert {"Possible rupture", "Alliance index (0–10)"} <= set(therapist_words)
 
 
 def test_importing_charts_does_not_import_matplotlib():
