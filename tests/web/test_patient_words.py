@@ -12,7 +12,7 @@ import re
 import pytest
 
 from partnertrack.core.roles import Role
-from tests.factories import PATIENT, THERAPIST, flat, store_ratings, weekly_dates
+from tests.factories import PATIENT, THERAPIST, flat, set_language, store_ratings, weekly_dates
 from tests.helpers import client_as, text_of
 
 CHARTS = ("alliance", "factors", "gaps", "readiness", "goals")
@@ -65,6 +65,16 @@ def test_the_patients_progress_report_has_no_therapist_terms(app, dip):
     text = text_of(report)
     assert "How the sessions felt overall" in text
     assert forbidden_in(text) == []
+
+
+def test_the_patient_reads_the_same_plain_words_in_spanish(app, dip):
+    set_language(app, dip.patient, "es")
+    pat = client_as(app, PATIENT)
+    text = text_of(pat.get(f"/partnerships/{dip.partnership}/?chart=all"))
+    text += text_of(pat.get(f"/partnerships/{dip.partnership}/progress/"))
+    assert "Cómo se vivieron las sesiones en conjunto" in text
+    assert f"Un bajón en cómo vivió usted la sesión {DIP}" in text
+    assert re.findall(r"índice de alianza|posibles? rupturas?|la otra parte", text, re.I) == []
 
 
 def test_the_therapist_keeps_the_clinical_terms(app, dip):
