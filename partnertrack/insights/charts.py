@@ -25,7 +25,7 @@ from partnertrack.insights.chart_lines import draw_alliance, draw_factors, draw_
 from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.chart_style import INK
 
-RENDER_VERSION = "3"  # bump when drawing changes so cached images are not reused
+RENDER_VERSION = "4"  # bump when drawing changes so cached images are not reused
 FIGSIZE = (8.0, 4.5)  # inches: the wide rendering, for a desktop and for the PDF
 PHONE_FIGSIZE = (4.0, 4.0)  # with text of at least PHONE_MIN_PT (chart_axes.py says why both)
 SIZES = ("wide", "phone")

@@ -130,6 +130,17 @@ def test_the_alliance_chart_is_drawn_in_its_readers_words():
     assert {"Possible rupture", "Alliance index (0–10)"} <= set(therapist_words)
 
 
+@pytest.mark.parametrize("name", ["alliance", "caseload"])
+def test_the_fixed_drawn_words_go_through_the_given_translation(name):
+    """Every word of the code drawn in the image is looked up (the mark labels and the caseload's axis too)."""
+    texts = _texts(render(CHARTS[name], words=lambda text: f"«{text}»"))
+    expected = {
+        "alliance": ["«Possible rupture»", "«rupture»", "«repaired»"],
+        "caseload": ["«Session (each band: alliance index 0–10; latest at right)»"],
+    }[name]
+    assert all(word in texts for word in expected), texts
+
+
 def test_importing_charts_does_not_import_matplotlib():
     code = "import sys, partnertrack.insights.charts; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
