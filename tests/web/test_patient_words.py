@@ -39,7 +39,8 @@ def test_the_patients_partnership_page_words_the_dip_plainly(app, dip):
     page = client_as(app, PATIENT).get(f"/partnerships/{dip.partnership}/?chart=all")
     text = text_of(page)
     assert f"A dip in how session {DIP} felt to you" in text
-    assert "How the sessions felt overall" in text  # the alliance chart's title and the trend table's row
+    assert "How the sessions felt overall 7.0 3.0 7.0 7.0" in text  # the trend table's first row
+    assert "How the session felt overall 3.0 7.0" in text  # the latest session's own table
     assert forbidden_in(text) == []
 
 
@@ -63,7 +64,7 @@ def test_the_patients_progress_report_has_no_therapist_terms(app, dip):
     report = client_as(app, PATIENT).get(f"/partnerships/{dip.partnership}/progress/")
     assert report.status_code == 200
     text = text_of(report)
-    assert "How the sessions felt overall" in text
+    assert "How the sessions felt overall 7.0 5.7" in text  # first against latest: the index row
     assert forbidden_in(text) == []
 
 
