@@ -59,7 +59,7 @@ def review_content(partnership: Partnership, role: str) -> ReviewContent:
     return ReviewContent(
         timeline=timeline,
         review=review_of(partnership),
-        comparisons=first_against_last(ratings),
+        comparisons=first_against_last(ratings, viewer_role=role),
         achieved=[g for g in goals if g.status == "achieved"],
         left=[g for g in goals if g.status == "active"],
         dropped=[g for g in goals if g.status == "dropped"],

@@ -168,8 +168,16 @@ def talked(entry_id: int):
     audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} talked through: {answer}")
     if new is not None:
         flash(_("You have both said you talked it through, so it is marked repaired."), "success")
+    elif answer == "yes" and g.role == "patient":  # the therapist is never "your partner" to the patient
+        flash(_("You said you talked it through. It is marked repaired when your therapist says so too."), "success")
     elif answer == "yes":
-        flash(_("Thank you. It is marked repaired once your partner says so too."), "success")
+        flash(
+            _(
+                "You said you talked it through. It is marked repaired when %(name)s says so too.",
+                name=g.partnership.patient_name,
+            ),
+            "success",
+        )
     else:
         flash(_("Noted: not yet. You can say so here once you have talked it through."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
