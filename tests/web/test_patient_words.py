@@ -7,9 +7,11 @@ page names each detected rupture "possible rupture at session N".
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from partnertrack.core.roles import Role
 from tests.factories import PATIENT, THERAPIST, flat, set_language, store_ratings, weekly_dates
@@ -87,3 +89,30 @@ def test_the_therapist_keeps_the_clinical_terms(app, dip):
     assert "<title>Alliance index</title>" in svg and ">Possible rupture<" in svg
     report = text_of(tara.get(f"/partnerships/{dip.partnership}/progress/"))
     assert "Alliance index" in report
+
+
+def pdf_text(response) -> str:
+    """The words of a PDF response, whitespace folded."""
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def test_the_patients_rupture_log_and_pdf_speak_of_dips(app, dip):
+    pat = client_as(app, PATIENT)
+    log = text_of(pat.get(f"/partnerships/{dip.partnership}/ruptures/"))
+    assert f"A dip in how a session felt to you, session {DIP}" in log
+    assert "A dip is something to talk about" in log
+    assert forbidden_in(log) == []
+    pdf = pdf_text(pat.get(f"/partnerships/{dip.partnership}/progress.pdf"))
+    assert f"A dip in how session {DIP} felt to the patient (Pat): open." in pdf
+    assert "Dips and how they were talked through" in pdf
+    assert forbidden_in(pdf) == []
+
+
+def test_the_therapists_rupture_log_and_pdf_name_the_possible_rupture(app, dip):
+    tara = client_as(app, THERAPIST)
+    log = text_of(tara.get(f"/partnerships/{dip.partnership}/ruptures/"))
+    assert f"Possible rupture in Pat’s ratings, session {DIP}" in log
+    pdf = pdf_text(tara.get(f"/partnerships/{dip.partnership}/progress.pdf"))
+    assert f"Possible rupture in the ratings of the patient (Pat), session {DIP}: open." in pdf
