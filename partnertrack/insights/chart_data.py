@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from partnertrack.core.phrase import N_, P_, Phrase
+from partnertrack.core.phrase import N_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -201,7 +201,7 @@ def _index_phrase(series: Series, viewer_role: str | None, capital: bool = False
     """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
     whose = party(series.role or Role.PATIENT, viewer_role, whose=True, capital=capital)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
-    values = {"whose": whose, "first": f"{first:.1f}", "last": f"{last:.1f}", "num": len(series.points)}
+    values = {"whose": whose, "first": decimal(first), "last": decimal(last), "num": len(series.points)}
     if len(series.points) == 1:
         return Phrase("%(whose)s alliance index was %(first)s in session %(number)s", number=first_n, **values)
     if last > first:
@@ -444,7 +444,7 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
     )
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
-    values = {"num": len(rated), "low": low.label, "low_value": f"{low.points[-1][1]:.1f}"}
+    values = {"num": len(rated), "low": low.label, "low_value": decimal(low.points[-1][1])}
     if len(rated) > 1:
         summary = P_(
             "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
@@ -452,7 +452,7 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
             "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
             " highest for %(high)s (%(high_value)s).",
             high=high.label,
-            high_value=f"{high.points[-1][1]:.1f}",
+            high_value=decimal(high.points[-1][1]),
             **values,
         )
     else:

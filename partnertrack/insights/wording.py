@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partnertrack.core.phrase import N_, NP_, P_, Phrase
+from partnertrack.core.phrase import N_, NP_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.signals import FormOwed, Rupture, Signals, Trend
 from partnertrack.ratings.factors import BY_KEY
@@ -199,7 +199,7 @@ def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
                 "a possible blind spot, worth asking about.",
                 who=party(Role.THERAPIST, viewer_role, capital=True),
                 number=n,
-                points=f"{gap.gap:.1f}",
+                points=decimal(gap.gap),
                 client=party(Role.PATIENT, viewer_role),
             )
         ]
@@ -209,7 +209,7 @@ def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
                 "%(client)s rated session %(number)s %(points)s points higher; patients often do.",
                 client=party(Role.PATIENT, viewer_role, capital=True),
                 number=n,
-                points=f"{-gap.gap:.1f}",
+                points=decimal(-gap.gap),
             )
         ]
     widest = signals.largest_gap
