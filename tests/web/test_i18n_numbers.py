@@ -99,3 +99,21 @@ def test_password_advice_is_in_the_visitors_language(app, language):
     assert "easy to guess" not in shown and "strong password" not in shown
     with app.app_context():
         assert db.session.scalar(db.select(User).where(User.email == "nueva@example.org")) is None
+
+
+@pytest.mark.parametrize("language, title", [("es", "Índice de alianza"), ("de", "Allianz-Index")])
+def test_the_progress_pdf_words_its_charts_in_the_readers_language(app, world, language, title):
+    import io
+
+    from pypdf import PdfReader
+
+    days = weekly_dates(4, world.started_on + timedelta(days=40))
+    store_ratings(app, world.partnership, [(d, r, flat(7)) for d in days for r in (Role.PATIENT, Role.THERAPIST)])
+    patient = client_as(app, PATIENT)
+    response = patient.get(f"/partnerships/{world.partnership}/progress.pdf", headers={"Accept-Language": language})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
+    assert title in text
+    for english in ("Alliance index", "Readiness to discuss ending", "alliance index", "Latest readiness"):
+        assert english not in text, english
+    assert not re.search(r"\b\d\.\d\b", text), re.findall(r".{30}\b\d\.\d\b", text)
