@@ -14,6 +14,7 @@ decimal sign ("6,5" in Spanish and German).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -144,3 +145,18 @@ def from_data(value: Any) -> Any:
     if isinstance(value, dict) and "f" in value:
         return Number(value["f"], value.get("k", 1))
     return value
+
+
+def dumps(value: Any) -> str:
+    """A phrase as JSON text for a text column (``loads`` reads it back)."""
+    return json.dumps(to_data(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | None) -> Any:
+    """What ``dumps`` wrote, as a phrase; any other text (written before, or by a person) as it is."""
+    if not text or not text.startswith('{"t":'):
+        return text
+    try:
+        return from_data(json.loads(text))
+    except ValueError:
+        return text

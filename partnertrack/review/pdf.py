@@ -221,8 +221,8 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
                 number=v.recovered_number,
                 later=v.sessions_to_recover,
             )
-        if e.detail:
-            line += f" {e.detail}"
+        if e.detail:  # a signal's reasons are a phrase (RuptureEntry.shown_detail)
+            line += f" {tr(e.shown_detail) if e.source == 'signal' else e.detail}"
         _para(pdf, "• " + line)
     _chart(pdf, content.charts["alliance"])
 

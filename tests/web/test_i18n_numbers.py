@@ -16,7 +16,7 @@ from zxcvbn import zxcvbn
 
 from partnertrack.core.i18n import tr
 from partnertrack.core.password_policy import ZXCVBN_WARNINGS
-from partnertrack.core.phrase import Phrase, decimal, from_data, to_data
+from partnertrack.core.phrase import Phrase, decimal, dumps, from_data, loads, to_data
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
 from partnertrack.goals.models import Goal
@@ -33,6 +33,7 @@ def test_a_number_reads_as_english_until_shown_and_survives_storage():
     again = from_data(to_data(SENTENCE))
     assert again == SENTENCE and again.params["value"].value == 6.25
     assert copy.deepcopy(SENTENCE).params["value"].places == 1
+    assert loads(dumps(SENTENCE)).translate(str, None) == SENTENCE and loads("We rushed.") == "We rushed."
 
 
 @pytest.mark.parametrize("language, shown", [("en", "Index 6.2 in session 7"), ("es", "6,2"), ("de", "6,2")])
@@ -117,3 +118,26 @@ def test_the_progress_pdf_words_its_charts_in_the_readers_language(app, world, l
     for english in ("Alliance index", "Readiness to discuss ending", "alliance index", "Latest readiness"):
         assert english not in text, english
     assert not re.search(r"\b\d\.\d\b", text), re.findall(r".{30}\b\d\.\d\b", text)
+
+
+@pytest.mark.parametrize(
+    "language, reason",
+    [
+        ("es", "4,0 por debajo del 7,0 habitual"),
+        ("de", "4,0 unter dem üblichen Wert von 7,0"),
+        ("en", "4.0 below the usual 7.0"),
+    ],
+)
+def test_why_a_possible_rupture_was_flagged_reads_in_the_viewers_language(app, world, language, reason):
+    from tests.web.test_ruptures import store_v_shape
+
+    store_v_shape(app, world)
+    patient = client_as(app, PATIENT)
+    log = patient.get(f"/partnerships/{world.partnership}/ruptures/", headers={"Accept-Language": language})
+    assert reason in text_of(log)
+    entry = re.search(r"/ruptures/(\d+)", log.text).group(1)
+    page = patient.get(f"/partnerships/{world.partnership}/ruptures/{entry}", headers={"Accept-Language": language})
+    assert reason in text_of(page)
+    # The JSON export keeps the English text it always gave.
+    exported = patient.get(f"/partnerships/{world.partnership}/export.json").get_json()
+    assert "4.0 below the usual 7.0" in str(exported)
