@@ -32,6 +32,7 @@ from tests.factories import add_user, flat, store_ratings, weekly_dates
 from tests.helpers import html_body, link_in, text_body
 from tests.mailserver import MailServer
 from tests.web.test_i18n import untranslated
+from tests.web.test_ruptures import V_SHAPE
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +54,8 @@ ENGLISH = frozenset(
     (  # noqa: SIM905 (a word list reads better as words)
         "the your you and with this that please of to is are was were be for not has have session sessions goal"
         " goals rating ratings saved save link copied concern review ending partnership alliance therapist patient"
-        " rate log out open raised agree agreed notes note download chart charts index points higher lower"
+        " rate log out open raised agree agreed notes note download chart charts index points higher lower below usual"
+        " still low"
     ).split()
 )
 
@@ -117,6 +119,11 @@ def spanish_mail(message) -> None:
     assert not english_words(text_body(message)), english_words(text_body(message))
 
 
+def spanish_pattern(message: str) -> re.Pattern:
+    """The catalog's Spanish ``message`` with each value a decimal written the Spanish way (4,0)."""
+    return re.compile(re.sub(r"%\\\(\w+\\\)s", r"\\d+,\\d", re.escape(t(message))))
+
+
 def flash(page: Page, message: str) -> None:
     """The confirmation (role=status) starting with the catalog's ``message`` up to its first value."""
     expect(page.get_by_role("status").filter(has_text=message.split("%(")[0].strip())).to_be_visible()
@@ -169,11 +176,11 @@ def patient_joins(browsing, site: LiveServer, smtp: MailServer, email: str) -> P
 
 
 def earlier_sessions(site: LiveServer, partnership_url: str) -> None:
-    """Four weeks both rated before the journey's session, so the charts have something to say."""
+    """Seven weeks both rated before the journey's session, the patient's with a dip: charts and a signal."""
     partnership_id = int(re.search(r"/partnerships/(\d+)/", partnership_url).group(1))
-    days = weekly_dates(4, SESSION - timedelta(days=7))
-    rows = [(day, role, flat(7, mutuality=6)) for day in days for role in (Role.PATIENT, Role.THERAPIST)]
-    store_ratings(site.app, partnership_id, rows)
+    days = weekly_dates(len(V_SHAPE), SESSION - timedelta(days=7))
+    rows = [(day, Role.PATIENT, flat(value)) for day, value in zip(days, V_SHAPE, strict=True)]
+    store_ratings(site.app, partnership_id, rows + [(day, Role.THERAPIST, flat(7)) for day in days])
 
 
 def therapist_rates(desk: Page, partnership_url: str) -> None:
@@ -205,7 +212,7 @@ def patient_rates_and_reads_charts(phone: Page, partnership_url: str) -> None:
     phone.get_by_label(t("Nothing felt off this session")).tap()
     phone.get_by_role("button", name=t("Save my rating")).tap()
     flash(phone, t("Your rating was saved."))
-    expect(flows.session_card(phone, 5)).to_contain_text(t("Both ratings are shown."))
+    expect(flows.session_card(phone, len(V_SHAPE) + 1)).to_contain_text(t("Both ratings are shown."))
     checked(phone, "partnership")
     tab = phone.get_by_role("navigation", name=t("Choose a chart")).get_by_role("link", name=t("All charts"))
     tab.tap()
@@ -236,6 +243,10 @@ def goal_and_concern(phone: Page, partnership_url: str) -> None:
     flash(phone, t("Your concern is in the rupture log."))
     expect(phone.locator("p").filter(has_text=CONCERN)).to_be_visible()
     checked(phone, "concern")
+    phone.goto(partnership_url + "ruptures/")  # the concern, and the possible rupture the dip made
+    expect(phone.get_by_text(t("Possible rupture in your ratings")).first).to_be_visible()
+    expect(phone.get_by_text(spanish_pattern("%(drop)s below the usual %(baseline)s"))).to_be_visible()
+    checked(phone, "rupture-log")
 
 
 def write_notes(page: Page, progress: str, left_undone: str) -> None:
@@ -257,6 +268,7 @@ def end_together(desk: Page, phone: Page, partnership_url: str) -> str:
     write_notes(desk, *NOTES["therapist"])
     phone.goto(partnership_url)
     phone.get_by_role("link", name=t("Ending review")).tap()
+    phone.wait_for_url(re.compile(r"/review/$"))  # axe reads the review page, not the one being left
     checked(phone, "review")
     write_notes(phone, *NOTES["patient"])
     flash(phone, t("You have both agreed: the partnership has ended. Everything stays here to read and export."))
