@@ -142,6 +142,7 @@ def _note(note: RuptureNote) -> dict:
         "text": note.text,
         "status_from": note.status_from,
         "status_to": note.status_to,
+        "kind": note.kind,  # an answer ("talked", "not_yet"), a proposal or a reply (ruptures/models.NOTE_KINDS)
         "at": _iso(note.created_at),
     }
 

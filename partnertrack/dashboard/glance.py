@@ -59,8 +59,11 @@ def reasons(row: GlanceRow) -> list[str]:
     """Why the row needs the therapist, most pressing first; [] when nothing current stands out.
 
     A request to talk soon and open concerns come first; then what the signals say now
-    (``signal_reasons``).
+    (``signal_reasons``). An ended partnership needs nothing of the therapist now: its open
+    concerns and old signals are history (docs/clinical.md, "The rupture log").
     """
+    if row.status == "ended":
+        return []
     found: list[str] = [Phrase("asked to talk soon")] if row.talk_soon else []
     if row.concerns:
         found.append(P_("%(num)d open concern", "%(num)d open concerns", num=len(row.concerns)))

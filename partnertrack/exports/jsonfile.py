@@ -106,6 +106,7 @@ def _ruptures(partnership: Partnership) -> list[dict[str, Any]]:
                     "text": n.text,
                     "status_from": n.status_from,
                     "status_to": n.status_to,
+                    "kind": n.kind,
                     "created_at": _when(n.created_at),
                 }
                 for n in v.entry.notes

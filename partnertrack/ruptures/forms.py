@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 
 from partnertrack.core.forms import text_field
 from partnertrack.core.idempotency import submission_field
@@ -58,3 +58,9 @@ class StatusForm(FlaskForm):
         _l("Note (optional)"), NOTE_MAX, None, N_("Please keep your note to %(max)s characters or fewer.")
     )
     submit = SubmitField(_l("Change status"))
+
+
+class AnswerForm(FlaskForm):
+    """One answer to what the log asks: the buttons carry it (yes / not_yet, accept / decline)."""
+
+    answer = StringField()

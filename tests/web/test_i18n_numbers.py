@@ -102,7 +102,7 @@ def test_password_advice_is_in_the_visitors_language(app, language):
         assert db.session.scalar(db.select(User).where(User.email == "nueva@example.org")) is None
 
 
-@pytest.mark.parametrize("language, title", [("es", "Índice de alianza"), ("de", "Allianz-Index")])
+@pytest.mark.parametrize("language, title", [("es", "Disposición más reciente"), ("de", "Letzte Bereitschaft")])
 def test_the_progress_pdf_words_its_charts_in_the_readers_language(app, world, language, title):
     import io
 
@@ -115,7 +115,7 @@ def test_the_progress_pdf_words_its_charts_in_the_readers_language(app, world, l
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).split())
     assert title in text
-    for english in ("Alliance index", "Readiness to discuss ending", "alliance index", "Latest readiness"):
+    for english in ("Readiness to discuss ending", "Latest readiness", "How sessions felt", "Sessions felt"):
         assert english not in text, english
     assert not re.search(r"\b\d\.\d\b", text), re.findall(r".{30}\b\d\.\d\b", text)
 
