@@ -243,8 +243,8 @@ def goal_and_concern(phone: Page, partnership_url: str) -> None:
     flash(phone, t("Your concern is in the rupture log."))
     expect(phone.locator("p").filter(has_text=CONCERN)).to_be_visible()
     checked(phone, "concern")
-    phone.goto(partnership_url + "ruptures/")  # the concern, and the possible rupture the dip made
-    expect(phone.get_by_text(t("Possible rupture in your ratings")).first).to_be_visible()
+    phone.goto(partnership_url + "ruptures/")  # the concern, and the dip the earlier ratings show
+    expect(phone.get_by_text(t("A dip in how a session felt to you")).first).to_be_visible()
     expect(phone.get_by_text(spanish_pattern("%(drop)s below the usual %(baseline)s"))).to_be_visible()
     checked(phone, "rupture-log")
 
