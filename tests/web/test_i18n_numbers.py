@@ -141,3 +141,12 @@ def test_why_a_possible_rupture_was_flagged_reads_in_the_viewers_language(app, w
     # The JSON export keeps the English text it always gave.
     exported = patient.get(f"/partnerships/{world.partnership}/export.json").get_json()
     assert "4.0 below the usual 7.0" in str(exported)
+
+
+@pytest.mark.parametrize("language, latest", [("es", "6,6"), ("de", "6,6"), ("en", "6.6")])
+def test_the_caseload_image_writes_each_latest_index_in_the_viewers_language(app, world, language, latest):
+    days = weekly_dates(2, world.started_on + timedelta(days=20))
+    rows = [(days[0], Role.THERAPIST, flat(7)), (days[1], Role.THERAPIST, flat(6, mutuality=9, collaboration=6))]
+    store_ratings(app, world.partnership, rows)
+    svg = client_as(app, THERAPIST).get("/caseload.svg", headers={"Accept-Language": language})
+    assert svg.status_code == 200 and re.search(rf">\s*{re.escape(latest)}\s*<", svg.text)  # drawn as text (SVG)
