@@ -128,7 +128,7 @@ def _rupture_log(partnership_id: int, role: str) -> list[dict]:
                 "source": entry.source,
                 "party": entry.party,
                 "status": entry.status,
-                "detail": entry.detail if entry.party == role else None,
+                "detail": entry.english_detail if entry.party == role else None,
                 "created_at": _iso(entry.created_at),
                 "your_notes": [_note(n) for n in notes],
             }

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnertrack.core.phrase import N_, NP_, P_, Phrase
+from partnertrack.core.phrase import N_, NP_, P_, Phrase, decimal
 from partnertrack.core.roles import Role
 from partnertrack.insights.chart_model import Mark, MarkWords, Series
 from partnertrack.insights.signals import Rupture
@@ -81,7 +81,7 @@ def index_phrase(series: Series, viewer_role: str | None, capital: bool = False)
     """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
     whose = party(series.role or Role.PATIENT, viewer_role, whose=True, capital=capital)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
-    values = {"whose": whose, "first": f"{first:.1f}", "last": f"{last:.1f}", "num": len(series.points)}
+    values = {"whose": whose, "first": decimal(first), "last": decimal(last), "num": len(series.points)}
     if len(series.points) == 1:
         return Phrase("%(whose)s alliance index was %(first)s in session %(number)s", number=first_n, **values)
     if last > first:
@@ -202,7 +202,7 @@ def _felt(series: Series) -> str:
     """ "Sessions felt better to you over 12 sessions: from 6.2 to 8.4 out of 10."."""
     role = Role(series.role or Role.PATIENT)
     (first_n, first), (_, last) = series.points[0], series.points[-1]
-    values = {"first": f"{first:.1f}", "last": f"{last:.1f}"}
+    values = {"first": decimal(first), "last": decimal(last)}
     if len(series.points) == 1:
         return Phrase(_FELT_ONCE[role], number=first_n, **values)
     direction = "better" if last > first else "less good" if last < first else "the same"

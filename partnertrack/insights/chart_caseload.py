@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from partnertrack.core.phrase import N_
+from partnertrack.core.phrase import N_, decimal
 from partnertrack.insights.chart_axes import w
 from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.chart_style import INK
@@ -34,7 +34,7 @@ def draw_caseload(fig: Any, data: ChartData) -> None:
         ax.text(
             1.01,
             (base + 0.5) / n,
-            f"{series.points[-1][1]:.1f}",
+            w(decimal(series.points[-1][1])),  # the viewer's decimal sign (core/phrase.Number)
             transform=ax.transAxes,
             va="center",
             fontsize=9,

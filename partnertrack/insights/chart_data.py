@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from partnertrack.core.phrase import N_, P_, Phrase
+from partnertrack.core.phrase import N_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
@@ -326,7 +326,7 @@ def _caseload_summary(rated: Sequence[Series]) -> str:
     """How many clients have ratings, and whose latest index is lowest (and highest)."""
     low = min(rated, key=lambda s: s.points[-1][1])
     high = max(rated, key=lambda s: s.points[-1][1])
-    values = {"num": len(rated), "low": low.label, "low_value": f"{low.points[-1][1]:.1f}"}
+    values = {"num": len(rated), "low": low.label, "low_value": decimal(low.points[-1][1])}
     if len(rated) > 1:
         return P_(
             "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
@@ -334,7 +334,7 @@ def _caseload_summary(rated: Sequence[Series]) -> str:
             "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
             " highest for %(high)s (%(high_value)s).",
             high=high.label,
-            high_value=f"{high.points[-1][1]:.1f}",
+            high_value=decimal(high.points[-1][1]),
             **values,
         )
     return P_(

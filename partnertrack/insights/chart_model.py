@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnertrack.core.phrase import N_, Phrase
+from partnertrack.core.phrase import N_, Number, Phrase, decimal
 from partnertrack.ratings.factors import NOT_APPLICABLE_LABEL
 
 NO_RATINGS = N_("No ratings yet")
@@ -134,9 +134,9 @@ def cell(value: float | int | None) -> float | int | str:
     return round(value, 1) if isinstance(value, float) else value
 
 
-def number_text(value: float) -> str:
+def number_text(value: float) -> Number:
     """7 -> "7", 6.25 -> "6.2": whole scores read as whole numbers."""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return decimal(value, 0) if float(value).is_integer() else decimal(value)
 
 
 def table_of(series: Sequence[Series]) -> tuple[tuple, ...]:

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from partnertrack.core.phrase import Phrase
+from partnertrack.core.phrase import Phrase, decimal
 from partnertrack.insights.series import RatingData, by_party, index_of
 from partnertrack.insights.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -132,11 +132,11 @@ def _judge(party: str, rating: RatingData, index: float, usual: _Usual, t: Thres
     if baseline >= t.ceiling_level - _EPS and drop >= t.ceiling_drop - _EPS:
         kinds.append("ceiling")
         reasons.append(
-            Phrase("%(drop)s below a usual top level of %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}")
+            Phrase("%(drop)s below a usual top level of %(baseline)s", drop=decimal(drop), baseline=decimal(baseline))
         )
     elif drop >= threshold - _EPS or _sharp(drop, usual.indices[-1] - index, usual.indices, t):
         kinds.append("index")
-        reasons.append(Phrase("%(drop)s below the usual %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}"))
+        reasons.append(Phrase("%(drop)s below the usual %(baseline)s", drop=decimal(drop), baseline=decimal(baseline)))
     if _self_reported(rating, usual, t):
         kinds.append("self_report")
         reasons.append(

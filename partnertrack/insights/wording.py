@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partnertrack.core.phrase import N_, NP_, P_, Phrase
+from partnertrack.core.phrase import N_, NP_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.signals import FormOwed, Gap, Rupture, Signals, Trend
 from partnertrack.ratings.factors import BY_KEY
@@ -192,7 +192,7 @@ def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
                 "%(client)s rated session %(number)s %(points)s points higher; patients often do.",
                 client=party(Role.PATIENT, viewer_role, capital=True),
                 number=gap.session_number,
-                points=f"{-gap.gap:.1f}",
+                points=decimal(-gap.gap),
             )
         ]
     widest = signals.largest_gap
@@ -213,7 +213,7 @@ def _blind_spot_sentence(number: int, points: float, viewer_role: str | None) ->
         "a possible blind spot, worth asking about.",
         who=party(Role.THERAPIST, viewer_role, capital=True),
         number=number,
-        points=f"{points:.1f}",
+        points=decimal(points),
         client=party(Role.PATIENT, viewer_role),
     )
 

@@ -18,8 +18,10 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from partnertrack.core.clock import today
+from partnertrack.core.i18n import tr
 from partnertrack.core.roles import ROLES, Role
 from partnertrack.insights.charts import render
+from partnertrack.insights.images import in_language
 from partnertrack.models import Partnership
 from partnertrack.review.content import ReviewContent
 from partnertrack.ruptures.agreement import waiting_words
@@ -104,11 +106,17 @@ def _para(pdf: FPDF, text: str) -> None:
 
 
 def _chart(pdf: FPDF, chart) -> None:
-    """The chart as a PNG the width of the text, and its summary sentence beneath."""
+    """The chart as a PNG the width of the text, and its summary sentence beneath, in the reader's language.
+
+    The chart's words are phrases (core/phrase.py), translated as the partnership page does:
+    ``in_language`` for the drawn words, ``tr`` for the summary and the renderer's own labels.
+    """
+    summary = tr(chart.summary)
+    chart = in_language(chart)
     if chart.empty:
-        _para(pdf, f"{chart.title}: {chart.summary}")
+        _para(pdf, f"{chart.title}: {summary}")
         return
-    png = render(chart, "png")
+    png = render(chart, "png", words=tr)
     height = pdf.epw * 9 / 16  # the charts are drawn 16:9
     if pdf.will_page_break(height + 18):
         pdf.add_page()
@@ -116,9 +124,9 @@ def _chart(pdf: FPDF, chart) -> None:
     pdf.set_font(FONT, "B", BODY_SIZE)
     _para(pdf, chart.title)
     pdf.set_font(FONT, size=BODY_SIZE)
-    pdf.image(io.BytesIO(png), w=pdf.epw, h=height, alt_text=f"{chart.title}: {chart.summary}")
+    pdf.image(io.BytesIO(png), w=pdf.epw, h=height, alt_text=f"{chart.title}: {summary}")
     pdf.set_font(FONT, size=8)
-    _para(pdf, chart.summary)
+    _para(pdf, summary)
     pdf.set_font(FONT, size=BODY_SIZE)
 
 
@@ -201,8 +209,9 @@ def _ruptures(pdf: FPDF, partnership: Partnership, role: str, content: ReviewCon
                 number=v.recovered_number,
                 later=v.sessions_to_recover,
             )
-        if v.entry.detail:
-            line += f" {v.entry.detail}"
+        if v.entry.detail:  # a signal's reasons are a phrase (RuptureEntry.shown_detail)
+            e = v.entry
+            line += f" {tr(e.shown_detail) if e.source == 'signal' else e.detail}"
         _para(pdf, "• " + line)
     _chart(pdf, content.charts["alliance"])
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from partnertrack.core.clock import utcnow
+from partnertrack.core.phrase import loads
 from partnertrack.extensions import db
 
 if TYPE_CHECKING:  # relationship targets are named as strings: no import at run time
@@ -88,6 +89,21 @@ class RuptureEntry(db.Model):
     notes: so.Mapped[list[RuptureNote]] = so.relationship(
         back_populates="entry", order_by="RuptureNote.id", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def shown_detail(self) -> str | None:
+        """The detail to show: a signal's reasons as a phrase (``| tr`` puts it in the reader's language).
+
+        A signal's detail is stored as its phrase's parts (core/phrase.dumps), never in one
+        language; a concern's detail is the raiser's own words.
+        """
+        return loads(self.detail) if self.source == "signal" else self.detail
+
+    @property
+    def english_detail(self) -> str | None:
+        """The detail in English, as exports have always given it."""
+        shown = self.shown_detail
+        return None if shown is None else str(shown)
 
 
 class RuptureNote(db.Model):

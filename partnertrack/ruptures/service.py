@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from partnertrack.core.clock import as_utc, today, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
+from partnertrack.core.phrase import Phrase, dumps
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
@@ -79,11 +80,18 @@ def shared_ratings(partnership: Partnership) -> list[RatingData]:
 
 
 def _detail(rupture: Rupture) -> str:
-    """Why the signal fired, in the signals module's words."""
-    text = "; ".join(rupture.reasons)
+    """Why the signal fired, in the signals module's phrases, stored as their parts (core/phrase.py).
+
+    Every reader sees it in their own language (``RuptureEntry.shown_detail``); the exports
+    keep the English text. A detail too long to store as parts is stored as English text.
+    """
+    joined = "; ".join(f"%(r{i})s" for i in range(len(rupture.reasons)))  # a name: nothing to extract
+    reasons = Phrase(joined, **{f"r{i}": reason for i, reason in enumerate(rupture.reasons)})
     if rupture.absorbed:
-        text += "; still low in session " + ", ".join(str(n) for n in rupture.absorbed)
-    return text[:NOTE_MAX]
+        sessions = ", ".join(str(n) for n in rupture.absorbed)
+        reasons = Phrase("%(reasons)s; still low in session %(sessions)s", reasons=reasons, sessions=sessions)
+    stored = dumps(reasons)
+    return stored if len(stored) <= NOTE_MAX else str(reasons)[:NOTE_MAX]
 
 
 def _apply_signals(partnership: Partnership, ruptures: Iterable[Rupture]) -> int:
