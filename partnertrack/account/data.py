@@ -128,7 +128,7 @@ def _rupture_log(partnership_id: int, role: str) -> list[dict]:
                 "source": entry.source,
                 "party": entry.party,
                 "status": entry.status,
-                "detail": entry.detail if entry.party == role else None,
+                "detail": entry.english_detail if entry.party == role else None,
                 "created_at": _iso(entry.created_at),
                 "your_notes": [_note(n) for n in notes],
             }
@@ -142,6 +142,7 @@ def _note(note: RuptureNote) -> dict:
         "text": note.text,
         "status_from": note.status_from,
         "status_to": note.status_to,
+        "kind": note.kind,  # an answer ("talked", "not_yet"), a proposal or a reply (ruptures/models.NOTE_KINDS)
         "at": _iso(note.created_at),
     }
 

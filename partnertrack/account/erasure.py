@@ -128,8 +128,15 @@ def _erase_goal_wordings(partnership_id: int) -> None:
 
 
 def _erase_rupture_log(partnership_id: int) -> None:
-    """Delete the patient's entries (their concerns, signals from their ratings) and notes."""
+    """Delete the patient's entries (their concerns, signals from their ratings) and notes.
+
+    On the entries that stay (the therapist's), the patient's "we talked it through" goes too.
+    """
     entry_ids = sa.select(RuptureEntry.id).where(RuptureEntry.partnership_id == partnership_id)
+    db.session.execute(
+        sa.update(RuptureEntry).where(RuptureEntry.partnership_id == partnership_id).values(patient_talked=None),
+        execution_options={"synchronize_session": False},
+    )
     db.session.execute(
         sa.delete(RuptureNote).where(RuptureNote.author == Role.PATIENT, RuptureNote.entry_id.in_(entry_ids)),
         execution_options={"synchronize_session": False},

@@ -22,13 +22,14 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from partnertrack.auth.forms import normalise_email, password_field
 from partnertrack.auth.models import PasswordReset
+from partnertrack.auth.one_time_links import find_link, refusal
 from partnertrack.core.audit import record
 from partnertrack.core.clock import as_utc, now, utcnow
 from partnertrack.core.outbox import OutboxMessage, Rendered, Skip, enqueue, register_renderer, render_letter
 from partnertrack.core.password_policy import policy_problem
 from partnertrack.core.passwords import hash_password
 from partnertrack.core.refusals import N_
-from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
+from partnertrack.core.tokens import derived_token, hash_token, new_nonce
 from partnertrack.extensions import db, limiter
 from partnertrack.models import User
 
@@ -121,15 +122,11 @@ def request_page():
 
 def find_reset(token: str) -> tuple[PasswordReset | None, str | None, int]:
     """The usable reset for ``token``, else None with the message and status to show."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
-        return None, INVALID, 404
-    reset = db.session.scalar(sa.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token)))
-    if reset is None or not reset.user.active:
-        return None, INVALID, 404
-    if reset.used_at is not None:
-        return None, USED, 410
-    if as_utc(reset.expires_at) <= now():
-        return None, EXPIRED, 410
+    reset, reason = find_link(PasswordReset, token)
+    if reset is not None and not reset.user.active:
+        reason = "invalid"
+    if reason:
+        return refusal(reason, {"invalid": INVALID, "used": USED, "expired": EXPIRED})
     return reset, None, 200
 
 

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from partnertrack.auth.models import PendingSignup
+from partnertrack.auth.one_time_links import find_link, refusal
 from partnertrack.core.audit import record
 from partnertrack.core.clock import as_utc, now, utcnow
 from partnertrack.core.outbox import OutboxMessage, Rendered, Skip, enqueue, register_renderer, render_letter
@@ -27,7 +28,7 @@ from partnertrack.core.passwords import hash_password
 from partnertrack.core.refusals import N_
 from partnertrack.core.roles import Role
 from partnertrack.core.tasks import register_periodic
-from partnertrack.core.tokens import TOKEN_MAX_LENGTH, derived_token, hash_token, new_nonce
+from partnertrack.core.tokens import derived_token, hash_token, new_nonce
 from partnertrack.extensions import db
 from partnertrack.models import User
 
@@ -87,15 +88,9 @@ def request_signup(name: str, email: str, password: str) -> None:
 
 def find_pending(token: str) -> tuple[PendingSignup | None, str | None, int]:
     """The usable pending sign-up for ``token``, else None with the message and status to show."""
-    if not token or len(token) > TOKEN_MAX_LENGTH:
-        return None, INVALID, 404
-    pending = db.session.scalar(sa.select(PendingSignup).where(PendingSignup.token_hash == hash_token(token)))
-    if pending is None:
-        return None, INVALID, 404
-    if pending.used_at is not None:
-        return None, USED, 410
-    if as_utc(pending.expires_at) <= now():
-        return None, EXPIRED, 410
+    pending, reason = find_link(PendingSignup, token)
+    if reason:
+        return refusal(reason, {"invalid": INVALID, "used": USED, "expired": EXPIRED})
     if db.session.scalar(sa.select(User.id).where(User.email == pending.email)) is not None:
         return None, TAKEN_NOW, 409
     return pending, None, 200

@@ -8,12 +8,13 @@ the recipient's stored language. docs/i18n.md describes the catalogs.
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, get_locale, get_translations
+from flask_babel import format_date, format_decimal, get_locale, get_translations
 from flask_login import current_user
 
-from partnertrack.core.phrase import Phrase
+from partnertrack.core.phrase import Number, Phrase
 from partnertrack.extensions import babel
 
 DEFAULT = "en"
@@ -71,17 +72,29 @@ def full_month_date(value) -> str:
     return format_date(value, "dd MMMM y") if value else ""
 
 
+def decimals(value: float, places: int) -> str:
+    """``value`` with exactly ``places`` decimals in the viewer's language: 6.5, 6,5 (no grouping, as in English)."""
+    # Rounded as the English text is (binary float, half-even), so both show the same digits.
+    return format_decimal(Decimal(f"{value:.{places}f}"), format="0." + "0" * places if places else "0")
+
+
 def tr(text: object) -> object:
     """A pure module's words (core/phrase.py) in the viewer's language: ``{{ sentence | tr }}``.
 
-    A ``Phrase`` is translated and then formatted; a string marked with ``N_`` is looked up; any
-    other value is returned as it is.
+    A ``Phrase`` is translated and then formatted, its numbers (``Number``) written with the
+    viewer's decimal sign; a ``Number`` or a float alone is written so too; a string marked with ``N_`` is
+    looked up; any other value is returned as it is.
     """
     # The catalog itself, not Flask-Babel's gettext/ngettext: those format the message with their
     # own keywords, while a phrase formats after translating each of its parameters.
     catalog = get_translations()
     if isinstance(text, Phrase):
-        return text.translate(catalog.ugettext, catalog.ungettext)
+        return text.translate(catalog.ugettext, catalog.ungettext, decimals)
+    if isinstance(text, Number):
+        return decimals(text.value, text.places)
+    if isinstance(text, float):  # a table cell: the digits Python writes, with the viewer's decimal sign
+        shown = repr(text)
+        return decimals(text, len(shown.partition(".")[2])) if "e" not in shown else shown
     if isinstance(text, str) and text:
         return catalog.ugettext(text)
     return text

@@ -22,6 +22,27 @@ COMMON_MESSAGE = _l("This password is one of the most commonly used, so it is ea
 EMAIL_MESSAGE = _l("Your password must not be your email address.")
 WEAK_MESSAGE = _l("This password would be easy to guess.")
 WEAK_ADVICE = _l("A few unrelated words, or a short sentence only you would write, make a strong password.")
+# zxcvbn's warnings are English only (its own gettext domain ships no catalogs), so each one
+# it can give is worded here as a marked message; a warning not listed (a newer zxcvbn) is left
+# out rather than shown in English, and WEAK_ADVICE still says what helps.
+ZXCVBN_WARNINGS = {
+    "Straight rows of keys are easy to guess.": _l("Straight rows of keys are easy to guess."),
+    "Short keyboard patterns are easy to guess.": _l("Short keyboard patterns are easy to guess."),
+    'Repeats like "aaa" are easy to guess.': _l("Repeats like “aaa” are easy to guess."),
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': _l(
+        "Repeats like “abcabcabc” are only slightly harder to guess than “abc”."
+    ),
+    'Sequences like "abc" or "6543" are easy to guess.': _l("Sequences like “abc” or “6543” are easy to guess."),
+    "Recent years are easy to guess.": _l("Recent years are easy to guess."),
+    "Dates are often easy to guess.": _l("Dates are often easy to guess."),
+    "This is a top-10 common password.": _l("This is one of the ten most common passwords."),
+    "This is a top-100 common password.": _l("This is one of the hundred most common passwords."),
+    "This is a very common password.": _l("This is a very common password."),
+    "This is similar to a commonly used password.": _l("This is similar to a commonly used password."),
+    "A word by itself is easy to guess.": _l("A word by itself is easy to guess."),
+    "Names and surnames by themselves are easy to guess.": _l("Names and surnames by themselves are easy to guess."),
+    "Common names and surnames are easy to guess.": _l("Common names and surnames are easy to guess."),
+}
 # zxcvbn's score: 3 means "safely unguessable: moderate protection from an offline attack"
 # (about 10^8 guesses and more), its authors' and OWASP's recommended minimum.
 MIN_SCORE = 3
@@ -101,5 +122,5 @@ def strength_problem(password: str, context: Iterable[str] = APP_WORDS) -> str |
     result = zxcvbn(password[:ESTIMATE_CHARS], user_inputs=list(context))
     if result["score"] >= MIN_SCORE:
         return None
-    warning = result["feedback"].get("warning") or ""
+    warning = ZXCVBN_WARNINGS.get(result["feedback"].get("warning") or "", "")
     return " ".join(str(part) for part in (WEAK_MESSAGE, warning, WEAK_ADVICE) if part)

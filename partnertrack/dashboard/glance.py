@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
-from partnertrack.core.phrase import N_, P_, Phrase
+from partnertrack.core.phrase import N_, P_, Phrase, decimal
 
 FILTERS = ("all", "attention", "ended")  # the first is the default
 SORTS = ("attention", "name", "last", "owed")
@@ -59,8 +59,11 @@ def reasons(row: GlanceRow) -> list[str]:
     """Why the row needs the therapist, most pressing first; [] when nothing current stands out.
 
     A request to talk soon and open concerns come first; then what the signals say now
-    (``signal_reasons``).
+    (``signal_reasons``). An ended partnership needs nothing of the therapist now: its open
+    concerns and old signals are history (docs/clinical.md, "The rupture log").
     """
+    if row.status == "ended":
+        return []
     found: list[str] = [Phrase("asked to talk soon")] if row.talk_soon else []
     if row.concerns:
         found.append(P_("%(num)d open concern", "%(num)d open concerns", num=len(row.concerns)))
@@ -72,8 +75,10 @@ def spark(points: Sequence[tuple[int, float]], trend_label: str | None) -> Spark
     shown = list(points)[-SPARK_POINTS:]
     if not shown:
         return Spark("", Phrase("No ratings of the client yet."), "")
-    latest = f"{shown[-1][1]:.1f}"
-    values = " → ".join(f"{y:.1f}" for _, y in shown)
+    latest = decimal(shown[-1][1])
+    # "6.5 → 7.0": a phrase with no words to translate, so each number is written in the viewer's language.
+    arrows = " → ".join(f"%(v{i})s" for i in range(len(shown)))  # a name, not a literal: nothing to extract
+    values = Phrase(arrows, **{f"v{i}": decimal(y) for i, (_, y) in enumerate(shown)})
     first, last = shown[0][0], shown[-1][0]
     if trend_label and trend_label != "not enough data":
         label = Phrase(trend_label)

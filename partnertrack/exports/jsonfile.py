@@ -94,7 +94,7 @@ def _ruptures(partnership: Partnership) -> list[dict[str, Any]]:
             "party": v.entry.party,
             "status": v.entry.status,
             "session_number": v.session_number,
-            "detail": v.entry.detail,
+            "detail": v.entry.english_detail,
             "strong": v.entry.strong,
             "recovered_session_number": v.recovered_number,
             "sessions_to_recover": v.sessions_to_recover,
@@ -106,6 +106,7 @@ def _ruptures(partnership: Partnership) -> list[dict[str, Any]]:
                     "text": n.text,
                     "status_from": n.status_from,
                     "status_to": n.status_to,
+                    "kind": n.kind,
                     "created_at": _when(n.created_at),
                 }
                 for n in v.entry.notes

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from partnertrack.core.phrase import N_, decimal
+from partnertrack.insights.chart_axes import w
 from partnertrack.insights.chart_model import ChartData
 from partnertrack.insights.chart_style import INK
 
@@ -32,7 +34,7 @@ def draw_caseload(fig: Any, data: ChartData) -> None:
         ax.text(
             1.01,
             (base + 0.5) / n,
-            f"{series.points[-1][1]:.1f}",
+            w(decimal(series.points[-1][1])),  # the viewer's decimal sign (core/phrase.Number)
             transform=ax.transAxes,
             va="center",
             fontsize=9,
@@ -42,7 +44,7 @@ def draw_caseload(fig: Any, data: ChartData) -> None:
     ax.set_yticks([n - 0.5 - i for i in range(n)], [s.label[:24] for s in data.series], fontsize=9)
     ax.tick_params(axis="y", length=0)
     ax.spines[["top", "right", "left"]].set_visible(False)
-    ax.set_xlabel("Session (each band: alliance index 0–10; latest at right)")
+    ax.set_xlabel(w(N_("Session (each band: alliance index 0–10; latest at right)")))
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))

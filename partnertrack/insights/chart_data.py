@@ -1,24 +1,26 @@
 """What each chart (docs/clinical.md, "Charts") draws, as plain data (pure; no matplotlib).
 
+The alliance chart has a module of its own (alliance_data.py, worded by alliance_words.py);
+this one builds the factor panels, the gap map, readiness, goal progress and the caseload.
+
 A chart shows exactly the ratings passed in: the caller applies the reveal rule,
 so an unrevealed rating is simply absent here. Each ``ChartData`` also carries
 its text alternative, a summary sentence and the plotted data as a table, which
 the page shows beside the image. ``summary``, ``columns`` and ``rows`` may be
-worded for the viewer; everything else is the same for both parties, so one
-rendered image can serve both (see charts.etag).
+worded for the viewer; the alliance chart's title and drawn labels are too, which
+is why the image is drawn, tagged and cached per viewer (charts.etag, images.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from partnertrack.core.phrase import N_, P_, Phrase
+from partnertrack.core.phrase import N_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
 from partnertrack.insights.chart_model import (
     CaseloadLine,
     ChartData,
     GoalSeries,
-    Mark,
     Matrix,
     Series,
     cell,
@@ -30,15 +32,13 @@ from partnertrack.insights.signals import (
     DEFAULT_THRESHOLDS,
     Gap,
     RatingData,
-    Rupture,
     Thresholds,
     by_party,
-    index_of,
     ready_to_discuss_ending,
     session_gaps,
 )
-from partnertrack.insights.wording import capitalise, listing, party
-from partnertrack.ratings.factors import BY_KEY, FACTORS, first_session_reworded
+from partnertrack.insights.wording import capitalise, party
+from partnertrack.ratings.factors import BY_KEY, FACTORS
 
 PARTY_LABELS = (N_("Patient"), N_("Therapist"))  # capitalise(role): series labels, translated when shown
 CHART_NAMES: tuple[str, ...] = ("factors", "alliance", "gaps", "readiness", "goals", "caseload")
@@ -111,148 +111,6 @@ def _biggest_change(series: Sequence[RatingData], role: str, viewer_role: str | 
         first=first[factor.key],
         last=last[factor.key],
     )
-
-
-def alliance(
-    ratings: Iterable[RatingData], ruptures: Sequence[Rupture], *, viewer_role: str | None = None
-) -> ChartData:
-    """Alliance index per party, the gap between them shaded, ruptures and repairs marked."""
-    parties = by_party(ratings)
-    series = tuple(
-        Series(
-            capitalise(role),
-            tuple((r.session_number, i) for r in parties[role] if (i := index_of(r)) is not None),
-            role,
-        )
-        for role in ROLES
-    )
-    columns = ("Session", N_("Patient"), N_("Therapist"), N_("Gap (therapist − patient)"), N_("Note"))
-    title = N_("Alliance index")
-    if not any(s.points for s in series):
-        return empty_chart("alliance", title, columns)
-    value_at = {s.role: dict(s.points) for s in series}
-    marks = tuple(_marks(ruptures, value_at))
-    reworded = first_session_reworded(sorted({(r.session_number, r.session_date) for p in parties.values() for r in p}))
-    both = sorted(set(value_at[Role.PATIENT]) & set(value_at[Role.THERAPIST]))
-    band = tuple((n, value_at[Role.PATIENT][n], value_at[Role.THERAPIST][n]) for n in both)
-    rows = tuple(
-        (n, *_cells(value_at[Role.PATIENT].get(n), value_at[Role.THERAPIST].get(n)), _notes(marks, n, reworded))
-        for n in sorted(set(value_at[Role.PATIENT]) | set(value_at[Role.THERAPIST]))
-    )
-    parts = [_index_phrase(s, viewer_role, capital=i == 0) for i, s in enumerate(s for s in series if s.points)]
-    parts.append(_rupture_phrase(ruptures, viewer_role))
-    if reworded:
-        parts.append(Phrase("the statements were reworded from session %(number)s", number=reworded))
-    template = "; ".join(f"%(s{i})s" for i in range(len(parts))) + "."
-    summary = Phrase(template, **{f"s{i}": p for i, p in enumerate(parts)})
-    return ChartData(
-        "alliance",
-        title,
-        summary,
-        columns,
-        rows,
-        False,
-        series=series,
-        marks=marks,
-        band=band,
-        y_label=N_("Alliance index (0–10)"),
-        vline=None if reworded is None else reworded - 0.5,
-        vline_label=N_("Statements reworded"),
-    )
-
-
-def _cells(patient: float | None, therapist: float | None) -> tuple:
-    """Patient, therapist and gap cells of one alliance-table row."""
-    gap = None if patient is None or therapist is None else therapist - patient
-    return cell(patient), cell(therapist), cell(gap)
-
-
-def _marks(ruptures: Sequence[Rupture], value_at: dict[str, dict[int, float]]) -> Iterable[Mark]:
-    """A mark per rupture and per repair, placed on that party's line."""
-    for r in ruptures:
-        yield Mark("rupture", r.party, r.session_number, r.index, r.strong)
-        if r.repaired_at is not None and r.repaired_at in value_at[r.party]:
-            yield Mark("repair", r.party, r.repaired_at, value_at[r.party][r.repaired_at])
-
-
-def _notes(marks: Sequence[Mark], session: int, reworded: int | None = None) -> str:
-    """The table's note cell: ruptures and repairs of one session, and the rewording."""
-    notes = [Phrase("first rated with the reworded statements")] if session == reworded else []
-    for m in marks:
-        if m.session_number == session:
-            kind = ("rupture (strong)" if m.strong else "rupture") if m.kind == "rupture" else "repair"
-            notes.append(Phrase(_NOTES[(kind, m.role)]))
-    joined = "; ".join(f"%(n{i})s" for i in range(len(notes)))
-    return Phrase(joined, **{f"n{i}": note for i, note in enumerate(notes)}) if notes else ""
-
-
-# The note cells of the alliance table, one message each (translated when shown: core/phrase.py).
-_NOTES = {
-    ("rupture", "patient"): N_("possible rupture, patient"),
-    ("rupture", "therapist"): N_("possible rupture, therapist"),
-    ("rupture (strong)", "patient"): N_("possible rupture (strong), patient"),
-    ("rupture (strong)", "therapist"): N_("possible rupture (strong), therapist"),
-    ("repair", "patient"): N_("repaired, patient"),
-    ("repair", "therapist"): N_("repaired, therapist"),
-}
-
-
-def _index_phrase(series: Series, viewer_role: str | None, capital: bool = False) -> str:
-    """ "your alliance index rose from 6.2 to 8.4 over 12 sessions"."""
-    whose = party(series.role or Role.PATIENT, viewer_role, whose=True, capital=capital)
-    (first_n, first), (_, last) = series.points[0], series.points[-1]
-    values = {"whose": whose, "first": f"{first:.1f}", "last": f"{last:.1f}", "num": len(series.points)}
-    if len(series.points) == 1:
-        return Phrase("%(whose)s alliance index was %(first)s in session %(number)s", number=first_n, **values)
-    if last > first:
-        return P_(
-            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d session",
-            "%(whose)s alliance index rose from %(first)s to %(last)s over %(num)d sessions",
-            **values,
-        )
-    if last < first:
-        return P_(
-            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d session",
-            "%(whose)s alliance index fell from %(first)s to %(last)s over %(num)d sessions",
-            **values,
-        )
-    return P_(
-        "%(whose)s alliance index stayed at %(first)s over %(num)d session",
-        "%(whose)s alliance index stayed at %(first)s over %(num)d sessions",
-        **values,
-    )
-
-
-def _rupture_phrase(ruptures: Sequence[Rupture], viewer_role: str | None) -> str:
-    """ "one possible rupture, at session 8 in your ratings, was repaired by session 10"."""
-    if not ruptures:
-        return Phrase("no possible ruptures")
-    if len(ruptures) == 1:
-        r = ruptures[0]
-        whose = party(r.party, viewer_role, whose=True)
-        if r.repaired_at is not None:
-            return Phrase(
-                "one possible rupture, at session %(number)s in %(whose)s ratings,"
-                " was repaired by session %(repaired)s",
-                number=r.session_number,
-                whose=whose,
-                repaired=r.repaired_at,
-            )
-        return Phrase(
-            "one possible rupture, at session %(number)s in %(whose)s ratings, is not yet repaired",
-            number=r.session_number,
-            whose=whose,
-        )
-    numbers = sorted({r.session_number for r in ruptures})
-    repaired = sum(r.repaired_at is not None for r in ruptures)
-    values = {"count": len(ruptures), "sessions": listing(numbers), "repaired": repaired}
-    if repaired == len(ruptures):
-        if len(numbers) == 1:
-            return Phrase("%(count)s possible ruptures (at session %(sessions)s), all repaired", **values)
-        return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), all repaired", **values)
-    if len(numbers) == 1:
-        return Phrase("%(count)s possible ruptures (at session %(sessions)s), %(repaired)s repaired", **values)
-    return Phrase("%(count)s possible ruptures (at sessions %(sessions)s), %(repaired)s repaired", **values)
 
 
 def gap_map(
@@ -335,19 +193,26 @@ def readiness(
     title = N_("Readiness to discuss ending")
     if not any(s.points for s in series):
         return empty_chart("readiness", title, columns)
-    latest = []
-    for s in series:
-        if s.points:
-            values = {"score": number_text(s.points[-1][1]), "number": s.points[-1][0]}
-            if party_words(s.role or Role.PATIENT, viewer_role)[0] == "you":
-                latest.append(Phrase("you rated %(score)s in session %(number)s", **values))
-            else:
-                who = party(s.role or Role.PATIENT, viewer_role)
-                latest.append(Phrase("%(who)s rated %(score)s in session %(number)s", who=who, **values))
+    return ChartData(
+        "readiness",
+        title,
+        _readiness_summary(series, ready_to_discuss_ending(ratings, thresholds), thresholds, viewer_role),
+        columns,
+        table_of(series),
+        False,
+        series=series,
+        hline=float(thresholds.ready_score),
+        hline_label=Phrase("Ready line (%(score)s)", score=thresholds.ready_score),
+    )
+
+
+def _readiness_summary(series: Sequence[Series], ready: bool, thresholds: Thresholds, viewer_role: str | None) -> str:
+    """Each party's latest readiness, the ready line, and whether both have reached it."""
+    latest = [_latest_readiness(s, viewer_role) for s in series if s.points]
     template = ", ".join(f"%(p{i})s" for i in range(len(latest)))
     joined = Phrase(template, **{f"p{i}": p for i, p in enumerate(latest)})
-    if ready_to_discuss_ending(ratings, thresholds):
-        summary = P_(
+    if ready:
+        return P_(
             "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
             " %(num)d session both rated.",
             "Latest readiness: %(parties)s; the ready line is at %(line)s, reached by both in each of the last"
@@ -356,21 +221,18 @@ def readiness(
             line=thresholds.ready_score,
             num=thresholds.ready_sessions,
         )
-    else:
-        summary = Phrase(
-            "Latest readiness: %(parties)s; the ready line is at %(line)s.", parties=joined, line=thresholds.ready_score
-        )
-    return ChartData(
-        "readiness",
-        title,
-        summary,
-        columns,
-        table_of(series),
-        False,
-        series=series,
-        hline=float(thresholds.ready_score),
-        hline_label=Phrase("Ready line (%(score)s)", score=thresholds.ready_score),
+    return Phrase(
+        "Latest readiness: %(parties)s; the ready line is at %(line)s.", parties=joined, line=thresholds.ready_score
     )
+
+
+def _latest_readiness(s: Series, viewer_role: str | None) -> str:
+    """ "you rated 8 in session 12", or "your therapist rated 7 in session 12"."""
+    values = {"score": number_text(s.points[-1][1]), "number": s.points[-1][0]}
+    if party_words(s.role or Role.PATIENT, viewer_role)[0] == "you":
+        return Phrase("you rated %(score)s in session %(number)s", **values)
+    who = party(s.role or Role.PATIENT, viewer_role)
+    return Phrase("%(who)s rated %(score)s in session %(number)s", who=who, **values)
 
 
 def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None) -> ChartData:
@@ -391,6 +253,14 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
         return empty_chart("goals", title, columns, N_("No shared goals yet"))
     if not any(s.points for s in series):
         return empty_chart("goals", title, columns, N_("No goal progress rated yet"))
+    summary = _goals_summary(goals, series, viewer_role)
+    return ChartData(
+        "goals", title, summary, columns, table_of(series), False, series=series, y_label=N_("Progress (0–10)")
+    )
+
+
+def _goals_summary(goals: Sequence[GoalSeries], series: Sequence[Series], viewer_role: str | None) -> str:
+    """How many shared goals, and each rated goal's latest progress by each party."""
     phrases = []
     for i, g in enumerate(goals):
         latest = [s for s in series if s.group == i and s.points]
@@ -406,14 +276,11 @@ def goal_progress(goals: Sequence[GoalSeries], *, viewer_role: str | None = None
             progress = parts[0] if len(parts) == 1 else Phrase("%(items)s and %(last)s", items=parts[0], last=parts[1])
             phrases.append(Phrase("%(goal)s: %(progress)s", goal=g.title, progress=progress))
     template = "; ".join(f"%(g{i})s" for i in range(len(phrases)))
-    summary = P_(
+    return P_(
         "%(num)d shared goal; latest progress — %(goals)s.",
         "%(num)d shared goals; latest progress — %(goals)s.",
         num=len(goals),
         goals=Phrase(template, **{f"g{i}": p for i, p in enumerate(phrases)}),
-    )
-    return ChartData(
-        "goals", title, summary, columns, table_of(series), False, series=series, y_label=N_("Progress (0–10)")
     )
 
 
@@ -442,33 +309,36 @@ def caseload(patients: Sequence[CaseloadLine]) -> ChartData:
         )
         for s in rated
     )
-    low = min(rated, key=lambda s: s.points[-1][1])
-    high = max(rated, key=lambda s: s.points[-1][1])
-    values = {"num": len(rated), "low": low.label, "low_value": f"{low.points[-1][1]:.1f}"}
-    if len(rated) > 1:
-        summary = P_(
-            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
-            " highest for %(high)s (%(high_value)s).",
-            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
-            " highest for %(high)s (%(high_value)s).",
-            high=high.label,
-            high_value=f"{high.points[-1][1]:.1f}",
-            **values,
-        )
-    else:
-        summary = P_(
-            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
-            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
-            **values,
-        )
     return ChartData(
         "caseload",
         title,
-        summary,
+        _caseload_summary(rated),
         columns,
         rows,
         False,
         series=series,
         panels=tuple(s.label for s in series),
         y_label=N_("Alliance index"),
+    )
+
+
+def _caseload_summary(rated: Sequence[Series]) -> str:
+    """How many clients have ratings, and whose latest index is lowest (and highest)."""
+    low = min(rated, key=lambda s: s.points[-1][1])
+    high = max(rated, key=lambda s: s.points[-1][1])
+    values = {"num": len(rated), "low": low.label, "low_value": decimal(low.points[-1][1])}
+    if len(rated) > 1:
+        return P_(
+            "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s),"
+            " highest for %(high)s (%(high_value)s).",
+            high=high.label,
+            high_value=decimal(high.points[-1][1]),
+            **values,
+        )
+    return P_(
+        "%(num)d client with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+        "%(num)d clients with ratings; latest alliance index in your ratings lowest for %(low)s (%(low_value)s).",
+        **values,
     )

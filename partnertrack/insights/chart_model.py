@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partnertrack.core.phrase import N_, Phrase
+from partnertrack.core.phrase import N_, Number, Phrase, decimal
 from partnertrack.ratings.factors import NOT_APPLICABLE_LABEL
 
 NO_RATINGS = N_("No ratings yet")
@@ -41,6 +41,20 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class MarkWords:
+    """The words drawn with the alliance chart's marks: legend entries, then the labels beside the marks.
+
+    The therapist's by default; the patient's (alliance_words.py) speak of a dip, never a rupture.
+    """
+
+    rupture: str = N_("Possible rupture")
+    repair: str = N_("Repaired")
+    at_rupture: str = N_("rupture")
+    at_strong: str = N_("strong rupture")
+    at_repair: str = N_("repaired")
+
+
+@dataclass(frozen=True)
 class Matrix:
     """The gap map: values[row][col] is therapist - patient, None where not both rated."""
 
@@ -70,9 +84,14 @@ class ChartData:
     y_label: str = "Rating (0–10)"
     vline: float | None = None  # x of a dashed upright line: where the statements were reworded
     vline_label: str = ""
+    mark_words: MarkWords = MarkWords()
 
     def drawn(self) -> tuple:
-        """The fields the image depends on (not the viewer-worded summary or table)."""
+        """The fields the image depends on (not the viewer-worded summary or table).
+
+        The title and the drawn words are among them: the alliance chart is titled and
+        labelled for its reader, so its image is the patient's or the therapist's.
+        """
         return (
             self.name,
             self.title,
@@ -88,6 +107,7 @@ class ChartData:
             self.y_label,
             self.vline,
             self.vline_label,
+            self.mark_words,
         )
 
 
@@ -114,9 +134,9 @@ def cell(value: float | int | None) -> float | int | str:
     return round(value, 1) if isinstance(value, float) else value
 
 
-def number_text(value: float) -> str:
+def number_text(value: float) -> Number:
     """7 -> "7", 6.25 -> "6.2": whole scores read as whole numbers."""
-    return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
+    return decimal(value, 0) if float(value).is_integer() else decimal(value)
 
 
 def table_of(series: Sequence[Series]) -> tuple[tuple, ...]:

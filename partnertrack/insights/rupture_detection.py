@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from partnertrack.core.phrase import Phrase
+from partnertrack.core.phrase import Phrase, decimal
 from partnertrack.insights.series import RatingData, by_party, index_of
 from partnertrack.insights.thresholds import DEFAULT_THRESHOLDS, Thresholds
 
@@ -29,7 +29,7 @@ class Rupture:
     index: float
     baseline: float
     drop: float
-    threshold: float
+    threshold: float  # the index rule's threshold; a sharp fall (docs/clinical.md) may open a rupture below it
     strong: bool  # always False: the calibrated rule does not grade ruptures (docs/clinical.md)
     reasons: tuple[str, ...]
     repaired_at: int | None = None
@@ -71,7 +71,11 @@ def find_ruptures(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAUL
     - Index rule (reliable change, Jacobson & Truax 1991, with the person's own spread):
       baseline = mean of their last up to ``rupture_baseline_sessions`` usual indices;
       a drop of at least max(floor, z x SD x sqrt(1 + 1/n)) is a possible rupture, SD
-      being the sample SD of their usual indices (the last ``rupture_spread_sessions``).
+      being the sample SD of their usual indices (the last ``rupture_spread_sessions``),
+      the z x SD figure capped at ``rupture_steady_drop`` for a steady party.
+    - Sharp-fall rule (the left arm of a V): a steady party's index at least
+      ``rupture_sharp_floor`` below the usual level and ``rupture_sharp_drop`` below their
+      last usual rating.
     - Ceiling rule: a party whose baseline is ``ceiling_level`` or more (a patient who
       usually gives top scores) is prompted by a fall of ``ceiling_drop`` (one point),
       as the Session Rating Scale flags any fall from a top score.
@@ -128,11 +132,11 @@ def _judge(party: str, rating: RatingData, index: float, usual: _Usual, t: Thres
     if baseline >= t.ceiling_level - _EPS and drop >= t.ceiling_drop - _EPS:
         kinds.append("ceiling")
         reasons.append(
-            Phrase("%(drop)s below a usual top level of %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}")
+            Phrase("%(drop)s below a usual top level of %(baseline)s", drop=decimal(drop), baseline=decimal(baseline))
         )
-    elif drop >= threshold - _EPS:
+    elif drop >= threshold - _EPS or _sharp(drop, usual.indices[-1] - index, usual.indices, t):
         kinds.append("index")
-        reasons.append(Phrase("%(drop)s below the usual %(baseline)s", drop=f"{drop:.1f}", baseline=f"{baseline:.1f}"))
+        reasons.append(Phrase("%(drop)s below the usual %(baseline)s", drop=decimal(drop), baseline=decimal(baseline)))
     if _self_reported(rating, usual, t):
         kinds.append("self_report")
         reasons.append(
@@ -154,6 +158,19 @@ def _judge(party: str, rating: RatingData, index: float, usual: _Usual, t: Thres
     )
 
 
+def _sharp(drop: float, from_last: float, usual: Sequence[float], t: Thresholds) -> bool:
+    """The left arm of a V from a steady level: a fall below the usual level that is steep from the last usual rating.
+
+    Both references must agree (docs/clinical.md): ``drop`` at least ``rupture_sharp_floor``
+    below the usual level and ``from_last`` at least ``rupture_sharp_drop`` below the last
+    usual rating, for a party whose usual spread is at most ``rupture_sharp_sd``. A slow
+    drift falls a little each session, never steeply from the session before.
+    """
+    if _sample_sd(usual[-t.rupture_spread_sessions :]) > t.rupture_sharp_sd + _EPS:
+        return False
+    return drop >= t.rupture_sharp_floor - _EPS and from_last >= t.rupture_sharp_drop - _EPS
+
+
 def _self_reported(rating: RatingData, usual: _Usual, t: Thresholds) -> bool:
     """rupture_repair low (unsettled), and clearly below the party's own usual answer."""
     answer = rating.scores.get("rupture_repair")
@@ -169,11 +186,16 @@ def index_threshold(usual: Sequence[float], t: Thresholds) -> tuple[float, bool]
     z x SD x sqrt(1 + 1/n): the standard error of the difference between one new
     rating and the mean of n earlier ones, with the person's own SD standing in for
     the scale's error of measurement (Jacobson & Truax 1991 with an individual SD; z 2.58, the 99% level,
-    because a 16-session series is judged 13 times).
+    because a 16-session series is judged 13 times). For a steady party (SD at most
+    ``rupture_steady_sd``) the figure is capped at ``rupture_steady_drop``: an SD from 3 to 8
+    ratings is itself uncertain, and one lively session must not hide a 2-point dip.
+    The floor ``rupture_floor`` applies last.
     """
     n = min(len(usual), t.rupture_baseline_sessions)
     spread = _sample_sd(usual[-t.rupture_spread_sessions :])
     reliable = t.rupture_z * spread * math.sqrt(1 + 1 / n)
+    if spread <= t.rupture_steady_sd + _EPS:
+        reliable = min(reliable, t.rupture_steady_drop)
     if reliable > t.rupture_floor:
         return reliable, True
     return t.rupture_floor, False

@@ -11,6 +11,7 @@ from flask import current_app
 from partnertrack.core.clock import today
 from partnertrack.goals.service import goals_and_progress
 from partnertrack.insights import chart_data, chart_model
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.signals import (
     RatingData,
     SessionStatus,
@@ -96,9 +97,11 @@ def visible_version(partnership: Partnership, role: str, timeline: Sequence[Sess
     """A hash of everything the partnership's charts draw for ``role``: the visible ratings, goals, thresholds.
 
     Only what the charts are drawn from: not even who has rated a session (the timeline's
-    ``rated_by``), so a partner's hidden rating cannot move it.
+    ``rated_by``), so a partner's hidden rating cannot move it. The role is part of it: the
+    alliance chart is worded for its reader, so the patient's and the therapist's images of
+    the same ratings are two versions, and one can never stand for the other.
     """
-    seen = (rating_data(timeline), goal_series(partnership, role), thresholds())
+    seen = (role, rating_data(timeline), goal_series(partnership, role), thresholds())
     return hashlib.blake2b(repr(seen).encode(), digest_size=16).hexdigest()
 
 
@@ -112,7 +115,7 @@ def chart(
     """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
     seen = rating_data(timeline) if ratings is None else ratings
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
-        "alliance": lambda: chart_data.alliance(
+        "alliance": lambda: alliance(
             seen, signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
         ),
         "factors": lambda: chart_data.factor_trends(seen, viewer_role=role),

@@ -19,7 +19,12 @@ class Thresholds:
     rupture_baseline_sessions: int = 5
     rupture_spread_sessions: int = 8
     rupture_z: float = 2.58
-    rupture_floor: float = 1.2
+    rupture_floor: float = 1.4
+    rupture_steady_sd: float = 1.0
+    rupture_steady_drop: float = 1.5
+    rupture_sharp_floor: float = 1.2
+    rupture_sharp_drop: float = 1.5
+    rupture_sharp_sd: float = 0.6
     ceiling_level: float = 9.0
     ceiling_drop: float = 1.0
     rupture_repair_low: int = 4

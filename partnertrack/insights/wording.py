@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partnertrack.core.phrase import N_, NP_, P_, Phrase
+from partnertrack.core.phrase import N_, NP_, P_, Phrase, decimal
 from partnertrack.core.roles import ROLES, Role, party_words
-from partnertrack.insights.signals import FormOwed, Rupture, Signals, Trend
+from partnertrack.insights.signals import FormOwed, Gap, Rupture, Signals, Trend
 from partnertrack.ratings.factors import BY_KEY
 
 WORTH = " — worth talking about together."
@@ -184,59 +184,59 @@ def _trend_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
 def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
     """The alliance gap by its direction, else the widest factor gap of the latest session."""
     t, gap = signals.thresholds, signals.alliance_gap
-    n = gap.session_number if gap else None
     if gap is not None and gap.blind_spot(t):
-        if viewer_role == Role.PATIENT:
-            return [
-                Phrase(
-                    "You and your therapist saw session %(number)s quite differently — worth talking about together.",
-                    number=n,
-                )
-            ]
-        return [
-            Phrase(
-                "%(who)s rated session %(number)s %(points)s points higher than %(client)s did: "
-                "a possible blind spot, worth asking about.",
-                who=party(Role.THERAPIST, viewer_role, capital=True),
-                number=n,
-                points=f"{gap.gap:.1f}",
-                client=party(Role.PATIENT, viewer_role),
-            )
-        ]
+        return [_blind_spot_sentence(gap.session_number, gap.gap, viewer_role)]
     if gap is not None and gap.patient_higher(t) and viewer_role != Role.PATIENT:
         return [
             Phrase(
                 "%(client)s rated session %(number)s %(points)s points higher; patients often do.",
                 client=party(Role.PATIENT, viewer_role, capital=True),
-                number=n,
-                points=f"{-gap.gap:.1f}",
+                number=gap.session_number,
+                points=decimal(-gap.gap),
             )
         ]
     widest = signals.largest_gap
     if widest is None or abs(widest.gap) < t.gap:
         return []
+    return [_widest_gap_sentence(widest, viewer_role)]
+
+
+def _blind_spot_sentence(number: int, points: float, viewer_role: str | None) -> str:
+    """The therapist rated a session well above the patient: the patient reads no number."""
+    if viewer_role == Role.PATIENT:
+        return Phrase(
+            "You and your therapist saw session %(number)s quite differently — worth talking about together.",
+            number=number,
+        )
+    return Phrase(
+        "%(who)s rated session %(number)s %(points)s points higher than %(client)s did: "
+        "a possible blind spot, worth asking about.",
+        who=party(Role.THERAPIST, viewer_role, capital=True),
+        number=number,
+        points=decimal(points),
+        client=party(Role.PATIENT, viewer_role),
+    )
+
+
+def _widest_gap_sentence(widest: Gap, viewer_role: str | None) -> str:
+    """The widest factor gap of the latest session: both scores for the therapist, none for the patient."""
     factor = Phrase(BY_KEY[widest.factor].name.lower())
     if viewer_role == Role.PATIENT:
-        return [
-            Phrase(
-                "You and your therapist saw %(factor)s in session %(number)s differently"
-                " — worth talking about together.",
-                factor=factor,
-                number=widest.session_number,
-            )
-        ]
-    return [
-        Phrase(
-            "Largest gap in session %(number)s: %(factor)s, %(therapist)s %(t_score)s, %(patient)s %(p_score)s"
-            " — worth talking about together.",
-            number=widest.session_number,
+        return Phrase(
+            "You and your therapist saw %(factor)s in session %(number)s differently — worth talking about together.",
             factor=factor,
-            therapist=party(Role.THERAPIST, viewer_role),
-            t_score=widest.therapist,
-            patient=party(Role.PATIENT, viewer_role),
-            p_score=widest.patient,
+            number=widest.session_number,
         )
-    ]
+    return Phrase(
+        "Largest gap in session %(number)s: %(factor)s, %(therapist)s %(t_score)s, %(patient)s %(p_score)s"
+        " — worth talking about together.",
+        number=widest.session_number,
+        factor=factor,
+        therapist=party(Role.THERAPIST, viewer_role),
+        t_score=widest.therapist,
+        patient=party(Role.PATIENT, viewer_role),
+        p_score=widest.patient,
+    )
 
 
 def _ready_sentence(viewer_role: str | None) -> str:

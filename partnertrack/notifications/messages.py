@@ -119,6 +119,9 @@ def render_alert(message: OutboxMessage) -> Rendered | Skip:
     partnership = db.session.get(Partnership, message.data.get("partnership_id"))
     if partnership is None:
         return Skip(N_("Not sent: the partnership no longer exists."))
+    if partnership.read_only:
+        # Raised before the ending (or the patient's leaving), sent after it: the alert would be stale.
+        return Skip(N_("Not sent: the partnership has ended."))
     if not wants(partnership.therapist_id, "alerts"):
         return Skip(TURNED_OFF)
     url, unsubscribe = _in_links(

@@ -95,7 +95,11 @@ def digest_counts(therapist_id: int) -> dict[str, int]:
     new_signals = db.session.scalar(
         sa.select(sa.func.count(RuptureEntry.id))
         .join(Partnership, Partnership.id == RuptureEntry.partnership_id)
-        .where(Partnership.therapist_id == therapist_id, RuptureEntry.created_at >= now() - timedelta(days=7))
+        .where(
+            Partnership.therapist_id == therapist_id,
+            Partnership.status.in_(("active", "ending")),  # an ended partnership's log is history, not news
+            RuptureEntry.created_at >= now() - timedelta(days=7),
+        )
     )
     return {"forms_owed": forms_owed or 0, "new_signals": new_signals or 0}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from partnertrack.core.phrase import N_
 from partnertrack.core.roles import ROLES
+from partnertrack.insights.alliance_words import labels_for
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.reveal import SessionView
 
@@ -33,10 +33,14 @@ def _series(timeline: list[SessionView], role: str, key: str | None) -> list[flo
     return values
 
 
-def trend_table(timeline: list[SessionView]) -> list[TrendRow]:
-    """The alliance index and each factor: first against latest, for both parties."""
+def trend_table(timeline: list[SessionView], viewer_role: str | None = None) -> list[TrendRow]:
+    """The alliance index and each factor: first against latest, for both parties.
+
+    The index's row is named as the alliance chart is for ``viewer_role``: "How the sessions
+    felt overall" for the patient, who never reads of an index (docs/clinical.md, "Words").
+    """
     rows = []
-    for name, key in [(N_("Alliance index"), None)] + [(f.name, f.key) for f in FACTORS]:
+    for name, key in [(labels_for(viewer_role).title, None)] + [(f.name, f.key) for f in FACTORS]:
         series = {role: _series(timeline, role, key) for role in ROLES}
         rows.append(
             TrendRow(

@@ -112,7 +112,7 @@ def show():
         earlier=earlier,
         factors=FACTORS,
         invite_url=invite_url,
-        trend=trend_table(timeline),
+        trend=trend_table(timeline, role),
         form=EmptyForm(),
         charts=charts,
         chart_tabs=CHART_TABS,

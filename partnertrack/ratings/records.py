@@ -32,7 +32,16 @@ def load_records(partnership_ids: Iterable[int]) -> dict[int, list[SessionRecord
     if not ids:
         return {}
     found: dict[int, dict[int, SessionRecord]] = {pid: {} for pid in ids}
-    score_columns = [getattr(Rating, key) for key in FACTOR_KEYS]
+    for pid, sid, day, added_by, rater, comment, raised, *scores in db.session.execute(_records_query(ids)):
+        record = found[pid].setdefault(sid, SessionRecord(day, {}, sid, added_by))
+        if rater is not None:
+            scored = dict(zip(FACTOR_KEYS, scores, strict=True))
+            record.ratings[rater] = RatingRecord(scored, comment or "", bool(raised))
+    return {pid: list(sessions.values()) for pid, sessions in found.items()}
+
+
+def _records_query(ids: list[int]) -> sa.Select:
+    """Every counted session of ``ids`` joined to its ratings, with whether the rater raised a concern there."""
     concern = (
         sa.exists()
         .where(
@@ -42,7 +51,7 @@ def load_records(partnership_ids: Iterable[int]) -> dict[int, list[SessionRecord
         )
         .label("raised_concern")
     )
-    rows = db.session.execute(
+    return (
         db.select(
             TherapySession.partnership_id,
             TherapySession.id,
@@ -51,18 +60,12 @@ def load_records(partnership_ids: Iterable[int]) -> dict[int, list[SessionRecord
             Rating.rater,
             Rating.comment,
             concern,
-            *score_columns,
+            *(getattr(Rating, key) for key in FACTOR_KEYS),
         )
         .outerjoin(Rating, Rating.session_id == TherapySession.id)
         .where(TherapySession.partnership_id.in_(ids), TherapySession.counted(today()))
         .order_by(TherapySession.partnership_id, TherapySession.date)
     )
-    for pid, sid, day, added_by, rater, comment, raised, *scores in rows:
-        record = found[pid].setdefault(sid, SessionRecord(day, {}, sid, added_by))
-        if rater is not None:
-            scored = dict(zip(FACTOR_KEYS, scores, strict=True))
-            record.ratings[rater] = RatingRecord(scored, comment or "", bool(raised))
-    return {pid: list(sessions.values()) for pid, sessions in found.items()}
 
 
 def timeline_of(records: list[SessionRecord], role: str) -> list[SessionView]:

@@ -16,6 +16,7 @@ from partnertrack.ratings.reveal import SessionView
 from partnertrack.review.models import Review
 from partnertrack.review.service import review_of
 from partnertrack.review.summary import Comparison, first_against_last
+from partnertrack.ruptures.asks import StillOpen, still_open
 from partnertrack.ruptures.service import EntryView, entry_views, sync_signals
 
 # The charts the review shows, drawn by the same code as the partnership page's charts.
@@ -35,6 +36,8 @@ class ReviewContent:
     readiness_trend: dict[str, Trend]
     ready_to_end: bool
     ruptures: list[EntryView]
+    # Entries not yet repaired, with who still has to answer: closed, ideally, before the two end.
+    still_open: list[StillOpen]
     charts: dict[str, ChartData]
 
     @property
@@ -52,15 +55,17 @@ def review_content(partnership: Partnership, role: str) -> ReviewContent:
     goals = goals_of(partnership)
     trends = party_trends(ratings, thresholds)
     charts = {name: insights.chart(name, partnership, role, timeline) for name in REVIEW_CHARTS}
+    ruptures = entry_views(partnership)
     return ReviewContent(
         timeline=timeline,
         review=review_of(partnership),
-        comparisons=first_against_last(ratings),
+        comparisons=first_against_last(ratings, viewer_role=role),
         achieved=[g for g in goals if g.status == "achieved"],
         left=[g for g in goals if g.status == "active"],
         dropped=[g for g in goals if g.status == "dropped"],
         readiness_trend={r: trends[r]["termination_readiness"] for r in ROLES},
         ready_to_end=ready_to_discuss_ending(ratings, thresholds),
-        ruptures=entry_views(partnership),
+        ruptures=ruptures,
+        still_open=still_open(ruptures),
         charts=charts,
     )

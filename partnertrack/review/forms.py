@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
 from partnertrack.core.forms import text_field
+from partnertrack.core.phrase import N_
 from partnertrack.review.models import REVIEW_TEXT_MAX
 
 
@@ -17,14 +18,14 @@ class NotesForm(FlaskForm):
         _l("Progress made"),
         REVIEW_TEXT_MAX,
         _l("Please write what progress was made."),
-        "“Progress made”",
+        N_("Please keep “Progress made” to %(max)s characters or fewer."),
         description=_l("What changed for the better during therapy."),
     )
     left_undone = text_field(
         _l("What was left undone"),
         REVIEW_TEXT_MAX,
         _l("Please write what was left undone (“nothing” is an answer too)."),
-        "“What was left undone”",
+        N_("Please keep “What was left undone” to %(max)s characters or fewer."),
         description=_l("What you did not get to, or would work on next."),
     )
     submit = SubmitField(_l("Save my notes"))

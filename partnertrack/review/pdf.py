@@ -18,10 +18,14 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from partnertrack.core.clock import today
+from partnertrack.core.i18n import tr
 from partnertrack.core.roles import ROLES, Role
 from partnertrack.insights.charts import render
+from partnertrack.insights.images import in_language
 from partnertrack.models import Partnership
 from partnertrack.review.content import ReviewContent
+from partnertrack.ruptures.agreement import waiting_words
+from partnertrack.ruptures.service import EntryView
 
 FONT = "DejaVu"
 BODY_SIZE = 10
@@ -102,11 +106,17 @@ def _para(pdf: FPDF, text: str) -> None:
 
 
 def _chart(pdf: FPDF, chart) -> None:
-    """The chart as a PNG the width of the text, and its summary sentence beneath."""
+    """The chart as a PNG the width of the text, and its summary sentence beneath, in the reader's language.
+
+    The chart's words are phrases (core/phrase.py), translated as the partnership page does:
+    ``in_language`` for the drawn words, ``tr`` for the summary and the renderer's own labels.
+    """
+    summary = tr(chart.summary)
+    chart = in_language(chart)
     if chart.empty:
-        _para(pdf, f"{chart.title}: {chart.summary}")
+        _para(pdf, f"{chart.title}: {summary}")
         return
-    png = render(chart, "png")
+    png = render(chart, "png", words=tr)
     height = pdf.epw * 9 / 16  # the charts are drawn 16:9
     if pdf.will_page_break(height + 18):
         pdf.add_page()
@@ -114,9 +124,9 @@ def _chart(pdf: FPDF, chart) -> None:
     pdf.set_font(FONT, "B", BODY_SIZE)
     _para(pdf, chart.title)
     pdf.set_font(FONT, size=BODY_SIZE)
-    pdf.image(io.BytesIO(png), w=pdf.epw, h=height, alt_text=f"{chart.title}: {chart.summary}")
+    pdf.image(io.BytesIO(png), w=pdf.epw, h=height, alt_text=f"{chart.title}: {summary}")
     pdf.set_font(FONT, size=8)
-    _para(pdf, chart.summary)
+    _para(pdf, summary)
     pdf.set_font(FONT, size=BODY_SIZE)
 
 
@@ -161,8 +171,8 @@ def _goals(pdf: FPDF, content: ReviewContent) -> None:
         _chart(pdf, content.charts["goals"])
 
 
-def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
-    """The readiness trend with its chart, then the rupture log with the alliance chart."""
+def _readiness(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
+    """The readiness trend of each party, with its chart."""
     _heading(pdf, _("Readiness to discuss ending"))
     for role in ROLES:
         t = content.readiness_trend[role]
@@ -181,42 +191,76 @@ def _readiness_and_ruptures(pdf: FPDF, partnership: Partnership, content: Review
             )
             _para(pdf, line)
     _chart(pdf, content.charts["readiness"])
-    _heading(pdf, _("Ruptures and how they were repaired"))
+
+
+def _ruptures(pdf: FPDF, partnership: Partnership, role: str, content: ReviewContent) -> None:
+    """The rupture log, in plain words for the patient, then the alliance chart."""
+    if role == Role.PATIENT:
+        _heading(pdf, _("Dips and how they were talked through"))
+    else:
+        _heading(pdf, _("Ruptures and how they were repaired"))
     if not content.ruptures:
         _para(pdf, _("None in the rupture log."))
     for v in content.ruptures:
-        e = v.entry
-        party = _who(partnership, e.party, capital=False)
-        status = str(STATUSES.get(e.status, e.status))
-        if e.source == "signal":
-            if v.session_number:
-                line = _(
-                    "Possible rupture in the ratings of %(who)s, session %(number)s: %(status)s.",
-                    who=party,
-                    number=v.session_number,
-                    status=status,
-                )
-            else:
-                line = _("Possible rupture in the ratings of %(who)s: %(status)s.", who=party, status=status)
-        elif v.session_number:
-            line = _(
-                "Concern raised by %(who)s, session %(number)s: %(status)s.",
-                who=party,
-                number=v.session_number,
-                status=status,
-            )
-        else:
-            line = _("Concern raised by %(who)s: %(status)s.", who=party, status=status)
+        line = _entry_line(partnership, role, v)
         if v.recovered_number:
             line += " " + _(
                 "Ratings came back in session %(number)s (%(later)s sessions later).",
                 number=v.recovered_number,
                 later=v.sessions_to_recover,
             )
-        if e.detail:
-            line += f" {e.detail}"
+        if v.entry.detail:  # a signal's reasons are a phrase (RuptureEntry.shown_detail)
+            e = v.entry
+            line += f" {tr(e.shown_detail) if e.source == 'signal' else e.detail}"
         _para(pdf, "• " + line)
     _chart(pdf, content.charts["alliance"])
+
+
+def _entry_line(partnership: Partnership, role: str, v: EntryView) -> str:
+    """ "Concern raised by Pat, session 4: open." as the PDF names an entry of the rupture log."""
+    e = v.entry
+    party = _who(partnership, e.party, capital=False)
+    status = str(STATUSES.get(e.status, e.status))
+    if e.source == "signal":
+        return _signal_line(party, role, v.session_number, status)
+    if v.session_number:
+        return _(
+            "Concern raised by %(who)s, session %(number)s: %(status)s.",
+            who=party,
+            number=v.session_number,
+            status=status,
+        )
+    return _("Concern raised by %(who)s: %(status)s.", who=party, status=status)
+
+
+def _signal_line(party: str, role: str, number: int | None, status: str) -> str:
+    """A dip the ratings showed: a possible rupture to the therapist, a dip in how it felt to the patient."""
+    if role == Role.PATIENT:
+        if number:
+            return _(
+                "A dip in how session %(number)s felt to %(who)s: %(status)s.", who=party, number=number, status=status
+            )
+        return _("A dip in how a session felt to %(who)s: %(status)s.", who=party, status=status)
+    if number:
+        return _(
+            "Possible rupture in the ratings of %(who)s, session %(number)s: %(status)s.",
+            who=party,
+            number=number,
+            status=status,
+        )
+    return _("Possible rupture in the ratings of %(who)s: %(status)s.", who=party, status=status)
+
+
+def _still_open(pdf: FPDF, partnership: Partnership, role: str, content: ReviewContent) -> None:
+    """Entries not yet repaired and what each waits for, so the two can close them before ending."""
+    _heading(pdf, _("Not yet repaired in the rupture log"))
+    if not content.still_open:
+        _para(pdf, _("Nothing: every entry in the rupture log is marked repaired."))
+        return
+    _para(pdf, _("Before you end, talk these through and close them in the rupture log if you can."))
+    for s in content.still_open:
+        waiting = [_(w, name=partnership.patient_name) for w in waiting_words(s.to_confirm, s.proposed, role)]
+        _para(pdf, "• " + " ".join([_entry_line(partnership, role, s.view), *waiting]))
 
 
 def _notes(pdf: FPDF, partnership: Partnership, content: ReviewContent) -> None:
@@ -246,20 +290,8 @@ def _title(pdf: FPDF, text: str) -> None:
     pdf.set_font(FONT, size=BODY_SIZE)
 
 
-def build(partnership: Partnership, role: str, content: ReviewContent, kind: str = "review") -> bytes:
-    """The ending review (``kind`` "review") or the progress report ("progress") as PDF bytes, as ``role`` may see it.
-
-    The progress report is the review's figures at any time, without the notes the ending asks for.
-    """
-    pdf = ReviewPDF(format="A4")
-    pdf.document = str(DOCUMENT_NAMES[kind])
-    pdf.set_title(pdf.document)
-    pdf.set_creator("PartnerTrack")
-    pdf.add_font(FONT, "", _font_path())
-    pdf.add_font(FONT, "B", _font_path("B"))
-    pdf.set_auto_page_break(auto=True, margin=16)
-    pdf.add_page()
-    _title(pdf, str(TITLES[kind]))
+def _opening(pdf: FPDF, partnership: Partnership, role: str, content: ReviewContent) -> None:
+    """Who the two are, when therapy started and ended, and whose copy this is."""
     review = content.review
     parties = {"therapist": _who(partnership, "therapist"), "patient": _who(partnership, "patient")}
     started = _day(partnership.started_on)
@@ -285,9 +317,29 @@ def build(partnership: Partnership, role: str, content: ReviewContent, kind: str
         _para(pdf, _("Made on %(date)s for the patient: it holds the ratings the patient may see.", date=made))
     else:
         _para(pdf, _("Made on %(date)s for the therapist: it holds the ratings the therapist may see.", date=made))
+
+
+def build(partnership: Partnership, role: str, content: ReviewContent, kind: str = "review") -> bytes:
+    """The ending review (``kind`` "review") or the progress report ("progress") as PDF bytes, as ``role`` may see it.
+
+    The progress report is the review's figures at any time, without the notes the ending asks for.
+    """
+    pdf = ReviewPDF(format="A4")
+    pdf.document = str(DOCUMENT_NAMES[kind])
+    pdf.set_title(pdf.document)
+    pdf.set_creator("PartnerTrack")
+    pdf.add_font(FONT, "", _font_path())
+    pdf.add_font(FONT, "B", _font_path("B"))
+    pdf.set_auto_page_break(auto=True, margin=16)
+    pdf.add_page()
+    _title(pdf, str(TITLES[kind]))
+    _opening(pdf, partnership, role, content)
     _comparison(pdf, partnership, content)
     _goals(pdf, content)
-    _readiness_and_ruptures(pdf, partnership, content)
+    _readiness(pdf, partnership, content)
+    _ruptures(pdf, partnership, role, content)
     if kind == "review":
+        if not partnership.read_only:  # an ended partnership's log no longer changes: nothing to close
+            _still_open(pdf, partnership, role, content)
         _notes(pdf, partnership, content)
     return bytes(pdf.output())

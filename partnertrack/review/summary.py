@@ -10,8 +10,8 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from partnertrack.core.refusals import N_
 from partnertrack.core.roles import ROLES
+from partnertrack.insights.alliance_words import labels_for
 from partnertrack.insights.signals import RatingData, by_party, index_of
 from partnertrack.ratings.factors import FACTORS
 
@@ -64,15 +64,18 @@ def _points(series: Sequence[RatingData], key: str | None) -> list[tuple[int, fl
     return points
 
 
-def first_against_last(ratings: Iterable[RatingData], window: int = WINDOW) -> list[Comparison]:
+def first_against_last(
+    ratings: Iterable[RatingData], window: int = WINDOW, viewer_role: str | None = None
+) -> list[Comparison]:
     """The alliance index and every factor: mean of each party's first ``window`` against last ``window``.
 
     With fewer than 2 x window ratings the windows share sessions; ``overlaps``
-    says so and ``change`` is only reported when the windows differ at all.
+    says so and ``change`` is only reported when the windows differ at all. The index's
+    row is named for ``viewer_role`` as the alliance chart is: the patient reads no index.
     """
     parties = by_party(ratings)
     result = []
-    for name, key in [(N_("Alliance index"), None)] + [(f.name, f.key) for f in FACTORS]:
+    for name, key in [(labels_for(viewer_role).title, None)] + [(f.name, f.key) for f in FACTORS]:
         first, last = {}, {}
         for role in ROLES:
             points = _points(parties.get(role, []), key)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField, SubmitField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, SubmitField
 
 from partnertrack.core.forms import text_field
 from partnertrack.core.idempotency import submission_field
+from partnertrack.core.phrase import N_
 from partnertrack.ruptures.models import NOTE_MAX
 
 
@@ -15,10 +16,10 @@ class ConcernForm(FlaskForm):
     """Something felt off: said openly, and seen by the partner straight away."""
 
     text = text_field(
-        "What felt off?",
+        _l("What felt off?"),
         NOTE_MAX,
-        "Please say briefly what felt off.",
-        "your concern",
+        _l("Please say briefly what felt off."),
+        N_("Please keep your concern to %(max)s characters or fewer."),
         description=_l("Your partner sees this straight away. Up to 2,000 characters."),
     )
     session = SelectField(
@@ -32,10 +33,10 @@ class NoteForm(FlaskForm):
     """A note on an entry."""
 
     note = text_field(
-        "Add a note",
+        _l("Add a note"),
         NOTE_MAX,
-        "Please write a note.",
-        "your note",
+        _l("Please write a note."),
+        N_("Please keep your note to %(max)s characters or fewer."),
         description=_l("Both of you see the notes. Up to 2,000 characters."),
     )
     submit = SubmitField(_l("Add note"))
@@ -53,5 +54,13 @@ class StatusForm(FlaskForm):
         ],
         validate_choice=False,
     )
-    status_note = text_field("Note (optional)", NOTE_MAX, None, "your note")
+    status_note = text_field(
+        _l("Note (optional)"), NOTE_MAX, None, N_("Please keep your note to %(max)s characters or fewer.")
+    )
     submit = SubmitField(_l("Change status"))
+
+
+class AnswerForm(FlaskForm):
+    """One answer to what the log asks: the buttons carry it (yes / not_yet, accept / decline)."""
+
+    answer = StringField()

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from partnertrack.core.clock import utcnow
+from partnertrack.core.phrase import loads
 from partnertrack.extensions import db
 
 if TYPE_CHECKING:  # relationship targets are named as strings: no import at run time
@@ -17,6 +18,9 @@ if TYPE_CHECKING:  # relationship targets are named as strings: no import at run
 NOTE_MAX = 2000
 ENTRY_STATUSES = ("open", "discussed", "repaired")
 ENTRY_SOURCES = ("signal", "concern")
+TALK_ANSWERS = ("yes", "not_yet")  # a party's answer to "did you two talk it through?"
+# What a note records besides its words (ruptures/agreement.py): an answer, a proposal, a reply.
+NOTE_KINDS = ("talked", "not_yet", "both_talked", "proposed", "declined")
 SIGNAL_ONLY = sa.text("source = 'signal'")
 
 
@@ -34,6 +38,16 @@ class RuptureEntry(db.Model):
         sa.CheckConstraint("party IN ('patient', 'therapist')", name="ck_rupture_entries_party"),
         sa.CheckConstraint("status IN ('open', 'discussed', 'repaired')", name="ck_rupture_entries_status"),
         sa.CheckConstraint(f"detail IS NULL OR length(detail) <= {NOTE_MAX}", name="ck_rupture_entries_detail_length"),
+        sa.CheckConstraint(
+            "patient_talked IS NULL OR patient_talked IN ('yes', 'not_yet')", name="ck_rupture_entries_patient_talked"
+        ),
+        sa.CheckConstraint(
+            "therapist_talked IS NULL OR therapist_talked IN ('yes', 'not_yet')",
+            name="ck_rupture_entries_therapist_talked",
+        ),
+        sa.CheckConstraint(
+            "proposed_status IS NULL OR proposed_status = 'repaired'", name="ck_rupture_entries_proposed_status"
+        ),
         sa.Index(
             "uq_rupture_entries_signal",
             "partnership_id",
@@ -61,6 +75,11 @@ class RuptureEntry(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     status_changed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     repaired_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    # Each party's answer to "did you two talk it through?" once the ratings came back (signal entries).
+    patient_talked: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    therapist_talked: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    # "repaired" while the therapist has proposed it for the patient's concern and the patient has not answered.
+    proposed_status: so.Mapped[str | None] = so.mapped_column(sa.String(16))
 
     partnership: so.Mapped[Partnership] = so.relationship("Partnership")
     therapy_session: so.Mapped[TherapySession | None] = so.relationship("TherapySession", foreign_keys=[session_id])
@@ -70,6 +89,21 @@ class RuptureEntry(db.Model):
     notes: so.Mapped[list[RuptureNote]] = so.relationship(
         back_populates="entry", order_by="RuptureNote.id", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def shown_detail(self) -> str | None:
+        """The detail to show: a signal's reasons as a phrase (``| tr`` puts it in the reader's language).
+
+        A signal's detail is stored as its phrase's parts (core/phrase.dumps), never in one
+        language; a concern's detail is the raiser's own words.
+        """
+        return loads(self.detail) if self.source == "signal" else self.detail
+
+    @property
+    def english_detail(self) -> str | None:
+        """The detail in English, as exports have always given it."""
+        shown = self.shown_detail
+        return None if shown is None else str(shown)
 
 
 class RuptureNote(db.Model):
@@ -82,6 +116,10 @@ class RuptureNote(db.Model):
         sa.CheckConstraint(
             "status_to IS NULL OR status_to IN ('open', 'discussed', 'repaired')", name="ck_rupture_notes_status_to"
         ),
+        sa.CheckConstraint(
+            "kind IS NULL OR kind IN ('talked', 'not_yet', 'both_talked', 'proposed', 'declined')",
+            name="ck_rupture_notes_kind",
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -91,6 +129,7 @@ class RuptureNote(db.Model):
     text: so.Mapped[str | None] = so.mapped_column(sa.Text)
     status_from: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     status_to: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    kind: so.Mapped[str | None] = so.mapped_column(sa.String(16))  # NOTE_KINDS, or None for words or a status step
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     entry: so.Mapped[RuptureEntry] = so.relationship(back_populates="notes")

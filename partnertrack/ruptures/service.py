@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from partnertrack.core.clock import as_utc, today, utcnow
 from partnertrack.core.database import insert_ignoring_duplicates
+from partnertrack.core.phrase import Phrase, dumps
 from partnertrack.core.refusals import Refused
 from partnertrack.core.roles import Role
 from partnertrack.extensions import db
@@ -26,7 +27,7 @@ from partnertrack.insights.signals import RatingData, Rupture, Thresholds, find_
 from partnertrack.models import Partnership, TherapySession, User
 from partnertrack.notifications.service import concern_raised
 from partnertrack.ratings.records import timeline_for
-from partnertrack.ruptures import transitions
+from partnertrack.ruptures import agreement
 from partnertrack.ruptures.models import (
     NOTE_MAX,
     SIGNAL_ONLY,
@@ -79,11 +80,18 @@ def shared_ratings(partnership: Partnership) -> list[RatingData]:
 
 
 def _detail(rupture: Rupture) -> str:
-    """Why the signal fired, in the signals module's words."""
-    text = "; ".join(rupture.reasons)
+    """Why the signal fired, in the signals module's phrases, stored as their parts (core/phrase.py).
+
+    Every reader sees it in their own language (``RuptureEntry.shown_detail``); the exports
+    keep the English text. A detail too long to store as parts is stored as English text.
+    """
+    joined = "; ".join(f"%(r{i})s" for i in range(len(rupture.reasons)))  # a name: nothing to extract
+    reasons = Phrase(joined, **{f"r{i}": reason for i, reason in enumerate(rupture.reasons)})
     if rupture.absorbed:
-        text += "; still low in session " + ", ".join(str(n) for n in rupture.absorbed)
-    return text[:NOTE_MAX]
+        sessions = ", ".join(str(n) for n in rupture.absorbed)
+        reasons = Phrase("%(reasons)s; still low in session %(sessions)s", reasons=reasons, sessions=sessions)
+    stored = dumps(reasons)
+    return stored if len(stored) <= NOTE_MAX else str(reasons)[:NOTE_MAX]
 
 
 def _apply_signals(partnership: Partnership, ruptures: Iterable[Rupture]) -> int:
@@ -189,18 +197,45 @@ def add_note(entry: RuptureEntry, role: str, user: User | None, text: str | None
     entry.notes.append(RuptureNote(author=role, author_user_id=user.id if user else None, text=clean_note(text)))
 
 
+def facts_of(entry: RuptureEntry) -> agreement.Facts:
+    """What ruptures/agreement.py reads of an entry."""
+    return agreement.Facts(
+        entry.source,
+        entry.party,
+        entry.status,
+        recovered=entry.recovered_session_id is not None,
+        talked={Role.PATIENT: entry.patient_talked, Role.THERAPIST: entry.therapist_talked},
+        proposed=entry.proposed_status,
+    )
+
+
 def change_status(entry: RuptureEntry, role: str, user: User | None, new: str, text: str | None = None) -> None:
-    """Move the entry one step (open, discussed, repaired), with an optional note (not committed)."""
-    transitions.check(entry.status, new)
-    note = clean_note(text, required=False)
+    """Move the entry one step (open, discussed, repaired), with an optional note (not committed).
+
+    The patient's concern becomes repaired only with the patient (ruptures/agreement.py).
+    """
+    agreement.check_direct(facts_of(entry), role, new)
+    if agreement.forgets_answers(entry.status, new):
+        entry.patient_talked = entry.therapist_talked = None
+    move_status(entry, role, user, new, clean_note(text, required=False))
+
+
+def move_status(entry: RuptureEntry, role: str, user: User | None, new: str, note: str | None, kind: str | None = None):
+    """Set the status with a note saying who moved it from what; any waiting proposal lapses."""
     entry.notes.append(
         RuptureNote(
-            author=role, author_user_id=user.id if user else None, text=note, status_from=entry.status, status_to=new
+            author=role,
+            author_user_id=user.id if user else None,
+            text=note,
+            status_from=entry.status,
+            status_to=new,
+            kind=kind,
         )
     )
     now = utcnow()
     entry.status, entry.status_changed_at = new, now
     entry.repaired_at = now if new == "repaired" else None
+    entry.proposed_status = None
 
 
 @dataclass(frozen=True)
@@ -249,14 +284,20 @@ def entry_views(partnership: Partnership, entries: Iterable[RuptureEntry] | None
 
 
 def open_concerns_by_patient(partnership_ids: Iterable[int]) -> dict[int, list[RuptureEntry]]:
-    """Concerns patients raised that are still open, per partnership (for the therapist's dashboard)."""
+    """Concerns patients raised that are still open, per partnership (for the therapist's dashboard).
+
+    An ended partnership has none: its log no longer changes, so its concerns are history,
+    not something that needs the therapist now.
+    """
     ids = list(partnership_ids)
     found: dict[int, list[RuptureEntry]] = {pid: [] for pid in ids}
     if not ids:
         return found
     for entry in db.session.scalars(
         db.select(RuptureEntry)
+        .join(Partnership, Partnership.id == RuptureEntry.partnership_id)
         .where(
+            Partnership.status != "ended",
             RuptureEntry.partnership_id.in_(ids),
             RuptureEntry.source == "concern",
             RuptureEntry.party == Role.PATIENT,

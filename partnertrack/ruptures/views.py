@@ -14,8 +14,8 @@ from partnertrack.core.errors import translated
 from partnertrack.core.filters import short_date
 from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
-from partnertrack.ruptures import service, transitions
-from partnertrack.ruptures.forms import ConcernForm, NoteForm, StatusForm
+from partnertrack.ruptures import agreement, asks, service, transitions
+from partnertrack.ruptures.forms import AnswerForm, ConcernForm, NoteForm, StatusForm
 
 bp = PartnershipBlueprint("ruptures", __name__, url_prefix="/ruptures")
 
@@ -27,6 +27,18 @@ def index():
     return render_template(
         "ruptures/index.html", partnership=g.partnership, role=g.role, entries=service.entry_views(g.partnership)
     )
+
+
+@bp.app_template_global("rupture_waiting_words")
+def rupture_waiting_words(to_confirm: tuple[str, ...], proposed: bool, role: str) -> list[str]:
+    """What an entry still waits for, untranslated (ruptures/agreement.py); the template translates."""
+    return agreement.waiting_words(to_confirm, proposed, role)
+
+
+@bp.app_template_global("rupture_prompts")
+def rupture_prompts(partnership, role: str) -> list[asks.Prompt]:
+    """What the log asks ``role`` now: the log and the partnership page show it (ruptures/_prompts.html)."""
+    return asks.prompts_for(partnership, role)
 
 
 def _session_choices(form: ConcernForm) -> None:
@@ -92,8 +104,18 @@ def _entry_page(entry=None, note_form=None, status_form=None):
         entry=entry,
         note_form=note_form or NoteForm(formdata=None),
         status_form=status_form or StatusForm(formdata=None),
-        next_steps=transitions.next_steps(entry.status),
+        next_steps=_offered_steps(entry),
+        facts=service.facts_of(entry),
+        prompt=agreement.prompt_for(service.facts_of(entry), g.role, g.partnership.read_only),
     )
+
+
+def _offered_steps(entry) -> list[str]:
+    """The steps the status form offers the viewer: the therapist proposes the patient's repair instead."""
+    steps = transitions.next_steps(entry.status)
+    if g.role != "patient" and agreement.needs_patient(service.facts_of(entry)):
+        steps = [s for s in steps if s != "repaired"]
+    return steps
 
 
 @bp.get("/<int:entry_id>")
@@ -130,4 +152,52 @@ def change_status(entry_id: int):
         ),
         "success",
     )
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+def _answer() -> str:
+    """The answer a button of the log's questions carries ("" when none)."""
+    return AnswerForm().answer.data or ""
+
+
+@bp.post("/<int:entry_id>/talked")
+def talked(entry_id: int):
+    """Answer "did you two talk it through?": yes, or not yet (two yeses make the entry repaired)."""
+    entry, answer = _entry_or_404(entry_id), _answer()
+    new = asks.answer_talk(entry, g.role, current_user, answer)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} talked through: {answer}")
+    if new is not None:
+        flash(_("You have both said you talked it through, so it is marked repaired."), "success")
+    elif answer == "yes" and g.role == "patient":  # the therapist is never "your partner" to the patient
+        flash(_("You said you talked it through. It is marked repaired when your therapist says so too."), "success")
+    elif answer == "yes":
+        flash(
+            _(
+                "You said you talked it through. It is marked repaired when %(name)s says so too.",
+                name=g.partnership.patient_name,
+            ),
+            "success",
+        )
+    else:
+        flash(_("Noted: not yet. You can say so here once you have talked it through."), "success")
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/propose")
+def propose(entry_id: int):
+    """The therapist proposes the patient's concern as repaired; the patient accepts or declines."""
+    entry = _entry_or_404(entry_id)
+    asks.propose(entry, g.role, current_user)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposed repaired")
+    flash(_("Proposed as repaired. It is marked repaired when your client agrees."), "success")
+    return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+@bp.post("/<int:entry_id>/proposal")
+def answer_proposal(entry_id: int):
+    """The patient accepts the proposal (the concern becomes repaired) or declines it."""
+    entry, answer = _entry_or_404(entry_id), _answer()
+    new = asks.reply(entry, g.role, current_user, answer)
+    audit.record("rupture.changed", g.partnership.id, f"entry {entry.id} proposal {'accepted' if new else 'declined'}")
+    flash(_("Marked repaired.") if new else _("Noted: it stays open to talk about."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))

@@ -85,12 +85,13 @@
       var target = document.querySelector(button.dataset.copy);
       var status = button.parentElement.querySelector(".copy-status");
       var text = target ? (target.href || target.textContent) : "";
+      // The words come from the page (data-copied, ...), in the viewer's language.
       function done(msg) { if (status) { status.textContent = msg; } }
       if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(function () { done("Link copied."); },
-          function () { done("Copy failed: select the link and copy it."); });
+        navigator.clipboard.writeText(text).then(function () { done(button.dataset.copied); },
+          function () { done(button.dataset.copyFailed); });
       } else {
-        done("Select the link and copy it.");
+        done(button.dataset.copyByHand);
       }
     });
   }

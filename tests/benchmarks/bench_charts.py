@@ -23,7 +23,8 @@ import time
 from collections.abc import Callable
 
 from partnertrack.demo.series import demo_goals, synthetic_ratings
-from partnertrack.insights import chart_data
+from partnertrack.insights import chart_data, chart_model
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.charts import render
 from partnertrack.insights.signals import find_ruptures, index_of
 
@@ -31,12 +32,12 @@ FORMATS = ("svg", "png")
 CASELOAD_PATIENTS = 10
 
 
-def build_charts(n_sessions: int, seed: int = 0) -> dict[str, chart_data.ChartData]:
+def build_charts(n_sessions: int, seed: int = 0) -> dict[str, chart_model.ChartData]:
     """All six charts for a synthetic partnership of ``n_sessions`` (caseload: 10 of them)."""
     ratings = synthetic_ratings(n_sessions, seed)
-    goals = [chart_data.GoalSeries(t, p) for t, p in demo_goals(n_sessions, seed)]
+    goals = [chart_model.GoalSeries(t, p) for t, p in demo_goals(n_sessions, seed)]
     patients = [
-        chart_data.CaseloadLine(
+        chart_model.CaseloadLine(
             f"Client {i}",
             [
                 (r.session_number, index_of(r))
@@ -48,7 +49,7 @@ def build_charts(n_sessions: int, seed: int = 0) -> dict[str, chart_data.ChartDa
     ]
     charts = [
         chart_data.factor_trends(ratings),
-        chart_data.alliance(ratings, find_ruptures(ratings)),
+        alliance(ratings, find_ruptures(ratings)),
         chart_data.gap_map(ratings),
         chart_data.readiness(ratings),
         chart_data.goal_progress(goals),

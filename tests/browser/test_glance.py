@@ -108,3 +108,19 @@ def test_glance_at_forty_clients_and_sixteen_sessions(browsing, server, caseload
     for measured in ("dashboard_phone", "partnership_phone"):
         assert figures[measured]["width"] <= SIZES["phone"]["viewport"]["width"], measured
     assert min(figures["chart_text_phone_px"].values()) >= MIN_CHART_TEXT
+
+
+EDGES_JS = """() => ['.site-header nav', 'main', '.site-footer'].map(
+  s => Math.round(document.querySelector(s).getBoundingClientRect().left))"""
+
+
+def test_header_and_footer_line_up_with_the_wide_caseload_table(browsing, server, caseload):
+    """On a wide screen the caseload is wider than other pages; the header and footer widen with it."""
+    desk = _page(browsing, server, "desktop", caseload)
+    desk.set_viewport_size({"width": 1600, "height": 900})
+    desk.goto("/")
+    header, main, footer = desk.evaluate(EDGES_JS)
+    assert header == main == footer
+    desk.goto("/account")
+    header, main, footer = desk.evaluate(EDGES_JS)
+    assert header == main == footer

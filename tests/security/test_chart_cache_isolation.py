@@ -116,3 +116,31 @@ def test_the_signal_memo_is_kept_per_partnership_and_viewer(attack):
         before = len(service._MEMO)
         service.signals_of(real_view, scope=(b, Role.PATIENT))  # the very same content, the copy's scope
         assert len(service._MEMO) == before + 1, "the copy's signals were answered from the real patient's memo"
+
+
+def test_the_therapists_worded_chart_never_reaches_the_patient(new_app):
+    """The alliance chart is worded for its reader: neither the cache nor an ETag may cross roles.
+
+    Both see the same revealed ratings with the patient's dip in session 7; the therapist's
+    image says "Possible rupture", the patient's "A dip", each from an entry of its own.
+    """
+    with own_redis_db() as server:
+        app = new_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=PREFIX)
+        days = [TODAY - timedelta(days=7 * (8 - n)) for n in range(1, 8)]
+        with app.app_context():
+            tara = add_user("Dr Tara Therapist", THERAPIST, Role.THERAPIST)
+            pat = add_user("Pat Patient", PATIENT, Role.PATIENT)
+            a = add_partnership(tara, pat, "Pat", days[0] - timedelta(days=7))
+        dipped = {(days[-1], Role.PATIENT)}
+        rows = [(d, r, flat(3 if (d, r) in dipped else 7)) for d in days for r in (Role.PATIENT, Role.THERAPIST)]
+        store_ratings(app, a, rows)
+        url = f"/partnerships/{a}/charts/alliance.svg"
+        theirs = client_as(app, THERAPIST).get(url)
+        assert b">Possible rupture<" in theirs.data
+        after_therapist = cache_keys(server)
+        patient = client_as(app, PATIENT)
+        mine = patient.get(url, headers={"If-None-Match": theirs.headers["ETag"]})
+        assert mine.status_code == 200, "the therapist's ETag was taken for the patient's image"
+        assert b">A dip<" in mine.data and b"rupture" not in mine.data.lower()
+        assert cache_keys(server) - after_therapist, "the patient's image came from the therapist's entry"
+        assert patient.get(url).data == mine.data  # and from the patient's own entry from now on

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 
 import pytest
 
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.chart_data import (
     CHART_NAMES,
-    CaseloadLine,
-    GoalSeries,
-    Mark,
-    alliance,
     caseload,
     factor_trends,
     gap_map,
     goal_progress,
     readiness,
 )
+from partnertrack.insights.chart_model import CaseloadLine, GoalSeries, Mark
 from partnertrack.insights.signals import RatingData, find_ruptures
 from partnertrack.ratings.factors import FACTORS, INDEX_KEYS, ITEMS_CHANGED_ON, NOT_APPLICABLE_LABEL
 from tests.factories import rate
@@ -80,7 +79,7 @@ def test_factor_table_marks_missing_and_not_applicable_differently(ratings):
 
 
 def test_alliance_series_band_and_summary(ratings):
-    data = alliance(ratings, (), viewer_role="patient")
+    data = alliance(ratings, (), viewer_role="therapist")
     patient, therapist = data.series
     # sums of whole scores divided by 5 give the same float as the decimal literal
     assert patient.points == ((1, 6.2), (2, 7.0), (3, 8.0), (4, 8.4))
@@ -89,10 +88,34 @@ def test_alliance_series_band_and_summary(ratings):
     assert data.rows[0] == (1, 6.2, 7.0, 0.8, "")  # 7.0 - 6.2
     assert data.rows[2] == (3, 8.0, "", "", "")
     assert data.summary == (
-        "Your alliance index rose from 6.2 to 8.4 over 4 sessions; your "
-        "therapist's alliance index rose from 7.0 to 7.4 over 3 sessions; "
+        "Your client's alliance index rose from 6.2 to 8.4 over 4 sessions; your "
+        "alliance index rose from 7.0 to 7.4 over 3 sessions; "
         "no possible ruptures."
     )
+    assert (data.title, data.y_label) == ("Alliance index", "Alliance index (0–10)")
+
+
+def test_the_patient_reads_how_sessions_felt_not_an_index(ratings):
+    data = alliance(ratings, (), viewer_role="patient")
+    assert (data.title, data.y_label) == ("How the sessions felt overall", "How the session felt (0–10)")
+    assert data.summary == (
+        "Sessions felt better to you over 4 sessions: from 6.2 to 8.4 out of 10. "
+        "Sessions felt better to your therapist over 3 sessions: from 7.0 to 7.4 out of 10. "
+        "No dip in how the sessions felt."
+    )
+
+
+def test_the_patient_reads_of_a_dip_and_never_of_a_strong_rupture():
+    patient = [rate(n) for n in range(1, 7)] + [rate(7, level=5, feedback=6), rate(8, level=6), rate(9)]
+    ruptures = [replace(r, strong=True) for r in find_ruptures(patient)]
+    data = alliance(patient, ruptures, viewer_role="patient")
+    assert data.marks == (Mark("rupture", "patient", 7, 5.2), Mark("repair", "patient", 9, 7.0))  # none larger
+    assert data.rows[6][-1] == "a dip for you" and data.rows[8][-1] == "better again for you"
+    assert (data.mark_words.rupture, data.mark_words.at_strong) == ("A dip", "dip")
+    assert data.summary.endswith("A dip in how session 7 felt to you; it felt better again by session 9.")
+    assert "rupture" not in data.summary.lower() and "index" not in data.summary.lower()
+    therapist = alliance(patient, ruptures, viewer_role="therapist")
+    assert therapist.marks[0].strong and therapist.rows[6][-1] == "possible rupture (strong), patient"
 
 
 def test_alliance_marks_rupture_and_repair():
@@ -106,11 +129,18 @@ def test_alliance_marks_rupture_and_repair():
     )
 
 
-def test_viewer_wording_changes_the_text_not_the_drawing(ratings):
-    for_patient = alliance(ratings, (), viewer_role="patient")
-    for_therapist = alliance(ratings, (), viewer_role="therapist")
+def test_viewer_wording_changes_the_text_not_the_drawing_of_the_factors(ratings):
+    for_patient = factor_trends(ratings, viewer_role="patient")
+    for_therapist = factor_trends(ratings, viewer_role="therapist")
     assert for_patient.summary != for_therapist.summary
     assert for_patient.drawn() == for_therapist.drawn()
+
+
+def test_the_alliance_chart_is_drawn_for_its_reader(ratings):
+    """Its title and drawn labels are the reader's: one image cannot serve both."""
+    assert (
+        alliance(ratings, (), viewer_role="patient").drawn() != alliance(ratings, (), viewer_role="therapist").drawn()
+    )
 
 
 def test_gap_map_matrix(ratings):

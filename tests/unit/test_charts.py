@@ -10,19 +10,21 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from partnertrack.demo.series import demo_goals, synthetic_ratings
-from partnertrack.insights import chart_data
+from partnertrack.insights import chart_data, chart_model
+from partnertrack.insights.alliance_data import alliance
 from partnertrack.insights.charts import FIGSIZE, PNG_DPI, etag, render
 from partnertrack.insights.signals import find_ruptures, index_of
+from tests.factories import rate
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _all_charts(n_sessions: int = 16) -> list[chart_data.ChartData]:
+def _all_charts(n_sessions: int = 16) -> list[chart_model.ChartData]:
     """One ChartData per chart name, from the demo series."""
     ratings = synthetic_ratings(n_sessions)
-    goals = [chart_data.GoalSeries(title, points) for title, points in demo_goals(n_sessions)]
+    goals = [chart_model.GoalSeries(title, points) for title, points in demo_goals(n_sessions)]
     patients = [
-        chart_data.CaseloadLine(
+        chart_model.CaseloadLine(
             f"Client {seed}",
             [(r.session_number, index_of(r)) for r in synthetic_ratings(n_sessions, seed) if r.rater == "therapist"],
         )
@@ -30,7 +32,7 @@ def _all_charts(n_sessions: int = 16) -> list[chart_data.ChartData]:
     ]
     return [
         chart_data.factor_trends(ratings),
-        chart_data.alliance(ratings, find_ruptures(ratings)),
+        alliance(ratings, find_ruptures(ratings)),
         chart_data.gap_map(ratings),
         chart_data.readiness(ratings),
         chart_data.goal_progress(goals),
@@ -74,7 +76,7 @@ def test_png_signature_and_size(name):
 @pytest.mark.parametrize("fmt", ["svg", "png"])
 def test_same_data_gives_identical_bytes(fmt):
     first = render(CHARTS["alliance"], fmt)
-    again = render(chart_data.alliance(synthetic_ratings(16), find_ruptures(synthetic_ratings(16))), fmt)
+    again = render(alliance(synthetic_ratings(16), find_ruptures(synthetic_ratings(16))), fmt)
     assert first == again
 
 
@@ -105,10 +107,38 @@ def test_unknown_format_is_refused():
 
 def test_etag_depends_on_drawn_data_and_format():
     ratings = synthetic_ratings(12)
-    mine = chart_data.alliance(ratings, find_ruptures(ratings), viewer_role="patient")
-    theirs = chart_data.alliance(ratings, find_ruptures(ratings), viewer_role="therapist")
+    mine = chart_data.factor_trends(ratings, viewer_role="patient")
+    theirs = chart_data.factor_trends(ratings, viewer_role="therapist")
     assert etag(mine, "svg") == etag(theirs, "svg") != etag(mine, "png")
-    assert etag(chart_data.alliance(ratings[:-2], ()), "svg") != etag(mine, "svg")
+    assert etag(chart_data.factor_trends(ratings[:-2]), "svg") != etag(mine, "svg")
+
+
+def test_the_alliance_chart_is_drawn_in_its_readers_words():
+    """The patient's image never carries the therapist's terms, so it never shares the therapist's tag.
+
+    The patient's six usual 7s, then a 3 in session 7: one dip, open.
+    """
+    ratings = [rate(n, level=3 if n == 7 else 7) for n in range(1, 8)] + [rate(n, "therapist") for n in range(1, 8)]
+    ruptures = find_ruptures(ratings)
+    assert ruptures
+    patient = alliance(ratings, ruptures, viewer_role="patient")
+    therapist = alliance(ratings, ruptures, viewer_role="therapist")
+    assert etag(patient, "svg") != etag(therapist, "svg")
+    patient_words, therapist_words = _texts(render(patient)), _texts(render(therapist))
+    assert {"A dip", "dip"} <= set(patient_words)
+    assert not [t for t in patient_words if "rupture" in t.lower() or "index" in t.lower()]
+    assert {"Possible rupture", "Alliance index (0–10)"} <= set(therapist_words)
+
+
+@pytest.mark.parametrize("name", ["alliance", "caseload"])
+def test_the_fixed_drawn_words_go_through_the_given_translation(name):
+    """Every word of the code drawn in the image is looked up (the mark labels and the caseload's axis too)."""
+    texts = _texts(render(CHARTS[name], words=lambda text: f"«{text}»"))
+    expected = {
+        "alliance": ["«Possible rupture»", "«rupture»", "«repaired»"],
+        "caseload": ["«Session (each band: alliance index 0–10; latest at right)»"],
+    }[name]
+    assert all(word in texts for word in expected), texts
 
 
 def test_importing_charts_does_not_import_matplotlib():

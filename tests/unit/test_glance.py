@@ -64,6 +64,12 @@ def test_open_concerns_and_forms_owed_say_by_whom():
     assert glance.reasons(row) == ["2 open concerns", "forms owed: client 1, you 1"]
 
 
+def test_an_ended_partnership_leads_with_nothing():
+    ended = Row("Eda", Signals((), {}, (_rupture(15),), (), None, False, ()), concerns=("c1",), status="ended")
+    assert glance.reasons(ended) == []
+    assert glance.select([ended], "attention", "", "attention") == []
+
+
 def test_real_signals_of_a_declining_client_give_reasons():
     ratings = [rate(n, level=level) for n, level in enumerate([8, 8, 7, 6, 5, 4], start=1)]
     signals = analyse(ratings, [], datetime.date(2026, 3, 1))

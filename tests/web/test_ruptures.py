@@ -49,7 +49,7 @@ def test_a_v_shaped_series_becomes_one_automatic_entry_with_its_repair(app, clie
     auth.login(PATIENT)
     page = text_of(client.get(log_url(world)))
     assert entries(app) == [("signal", "patient", dates[4], "open")]
-    assert "Possible rupture in your ratings, session 5" in page
+    assert "A dip in how a session felt to you, session 5" in page  # the patient never reads "rupture" here
     assert "came back near their usual level in session 7: 2 sessions after the dip" in page
     assert "4.0 below the usual 7.0" in page  # why it was flagged
     # Loading the log again, or as the other party, never adds a second entry for the same dip.

@@ -1,7 +1,7 @@
 """The clinic facts of a partnership, stored beside its therapist's summary.
 
 Revision ID: 0010_perf_clinic_facts
-Revises: 0009_language
+Revises: 0010_rlog_agreement
 Create Date: 2026-12-02
 
 Nullable: a patient's summary has none, and a row written before this revision is stale
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_perf_clinic_facts"
-down_revision = "0009_language"
+down_revision = "0010_rlog_agreement"
 branch_labels = None
 depends_on = None
 
