@@ -14,6 +14,7 @@ from partnertrack.core.errors import translated
 from partnertrack.core.filters import short_date
 from partnertrack.core.idempotency import first_submission
 from partnertrack.core.refusals import Refused
+from partnertrack.core.roles import Role
 from partnertrack.ruptures import agreement, asks, service, transitions
 from partnertrack.ruptures.forms import AnswerForm, ConcernForm, NoteForm, StatusForm
 
@@ -75,7 +76,7 @@ def new():
             form.session.errors.append(translated(refusal.message))
         else:
             audit.record("rupture.raised", g.partnership.id, f"entry {entry.id}")
-            flash(_("Your concern is in the rupture log. Your partner can see it now."), "success")
+            flash(_raised_words(g.role, g.partnership), "success")
             return redirect(url_for("ruptures.show", entry_id=entry.id))
     elif not form.is_submitted() and form.session.choices[1:]:
         form.session.data = form.session.choices[1].value  # the latest session, the likeliest one
@@ -181,6 +182,13 @@ def talked(entry_id: int):
     else:
         flash(_("Noted: not yet. You can say so here once you have talked it through."), "success")
     return redirect(url_for("ruptures.show", entry_id=entry.id))
+
+
+def _raised_words(role: str, partnership) -> str:
+    """The flash after raising a concern, naming who sees it now (the patient reads "your therapist")."""
+    if role == Role.PATIENT:
+        return _("Your concern is in the rupture log. Your therapist can see it now.")
+    return _("Your concern is in the rupture log. %(name)s can see it now.", name=partnership.patient_name)
 
 
 @bp.post("/<int:entry_id>/propose")

@@ -23,6 +23,8 @@ from partnertrack import create_app
 from partnertrack.extensions import db
 from partnertrack.models import import_all_models as import_models
 from tests.conftest import TEST_DATABASE_URL, reset_database, test_config
+from tests.db.dbutil import second_database_url
+from tests.mailserver import MailServer
 from tests.serverutil import Server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +87,20 @@ def live_server(tmp_path_factory):
     server = LiveServer(tmp_path_factory.mktemp("browser"))
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def smtp():
+    """A real SMTP server (aiosmtpd) for one test module's mail journeys."""
+    with MailServer() as server:
+        yield server
+
+
+def mailing_server(tmp_path_factory, smtp: MailServer, name: str) -> LiveServer:
+    """gunicorn (with its mail worker) on a database of its own named for ``name``, sending mail to ``smtp``."""
+    folder = tmp_path_factory.mktemp(f"{name}-browser")
+    env = {**smtp.env(), "PARTNERTRACK_MAIL_POLL_SECONDS": "0.1"}
+    return LiveServer(folder, extra_env=env, db_url=second_database_url(folder, f"_{name}"))
 
 
 @pytest.fixture

@@ -225,8 +225,18 @@ def side_by_side(page: Page, number: int) -> dict[str, dict[str, str]]:
     return out
 
 
-def expect_side_by_side(page: Page, number: int, expected: dict[str, dict[str, str]]) -> None:
-    """Session ``number``'s table shows exactly ``expected``; the message names both when not."""
+# The index row as each viewer's table names it: the patient reads plain words (docs/clinical.md, "Words").
+INDEX_ROW = {"patient": "How the session felt overall", "therapist": "Alliance index"}
+
+
+def expect_side_by_side(
+    page: Page, number: int, expected: dict[str, dict[str, str]], viewer: str = "therapist"
+) -> None:
+    """Session ``number``'s table as ``viewer`` reads it shows exactly ``expected``; else both are named."""
+    expected = {
+        who: {(INDEX_ROW[viewer] if row == "Alliance index" else row): v for row, v in shown.items()}
+        for who, shown in expected.items()
+    }
     seen = side_by_side(page, number)
     assert seen == expected, f"session {number} shows {seen}, expected {expected}"
 

@@ -206,4 +206,4 @@ def test_one_tap_per_factor_completes_the_form(browsing, live_server):
     latest = phone.locator("article.session").first
     expect(latest).to_contain_text("You have rated.")
     number = int(latest.get_attribute("id").split("-")[1])
-    flows.expect_side_by_side(phone, number, {"You": flows.shown_as(rating)})
+    flows.expect_side_by_side(phone, number, {"You": flows.shown_as(rating)}, viewer="patient")

@@ -18,11 +18,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser import flows
-from tests.browser.conftest import LiveServer, artifacts_dir
+from tests.browser.conftest import artifacts_dir, mailing_server
 from tests.browser.flows import Rating, scores
 from tests.browser.test_accessibility import AXE_OPTIONS
 from tests.browser.test_html_validity import vnu_errors
-from tests.db.dbutil import second_database_url
 from tests.helpers import link_in
 from tests.mailserver import MailServer
 
@@ -35,18 +34,9 @@ SESSION = TODAY - timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
-def smtp():
-    """The test SMTP server the app's mail worker delivers to."""
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def mail_site(tmp_path_factory, smtp):
     """gunicorn (with its mail worker) on a database of its own, sending mail to ``smtp``."""
-    folder = tmp_path_factory.mktemp("mail-browser")
-    env = {**smtp.env(), "PARTNERTRACK_MAIL_POLL_SECONDS": "0.1"}
-    server = LiveServer(folder, extra_env=env, db_url=second_database_url(folder, "_mail"))
+    server = mailing_server(tmp_path_factory, smtp, "mail")
     yield server
     server.stop()
 

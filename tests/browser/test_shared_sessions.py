@@ -78,7 +78,7 @@ def test_the_second_party_keeps_the_default_and_rates_the_same_session(browsing,
         expect(flows.session_card(page, 1)).to_contain_text("Both ratings are shown.")
         other = "therapist" if role == "patient" else "patient"
         flows.expect_side_by_side(
-            page, 1, {"You": flows.shown_as(ratings[role]), NAMES[role]: flows.shown_as(ratings[other])}
+            page, 1, {"You": flows.shown_as(ratings[role]), NAMES[role]: flows.shown_as(ratings[other])}, viewer=role
         )
         expect(page.get_by_role("heading", name="Waiting for your rating")).to_have_count(0)
         assert flows.download_csv(page) == flows.expected_csv(list(ratings.values()))

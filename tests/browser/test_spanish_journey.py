@@ -25,9 +25,8 @@ from pypdf import PdfReader
 from partnertrack.core.roles import Role
 from partnertrack.ratings.factors import FACTORS
 from tests.browser import flows
-from tests.browser.conftest import SIZES, LiveServer
+from tests.browser.conftest import SIZES, LiveServer, mailing_server
 from tests.browser.test_accessibility import AXE_OPTIONS
-from tests.db.dbutil import second_database_url
 from tests.factories import add_user, flat, store_ratings, weekly_dates
 from tests.helpers import html_body, link_in, text_body
 from tests.mailserver import MailServer
@@ -61,18 +60,9 @@ ENGLISH = frozenset(
 
 
 @pytest.fixture(scope="module")
-def smtp():
-    """The test SMTP server the app's mail worker delivers to."""
-    with MailServer() as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
 def spanish_site(tmp_path_factory, smtp):
     """gunicorn (with its mail worker) on a database of its own, sending mail to ``smtp``."""
-    folder = tmp_path_factory.mktemp("spanish-browser")
-    env = {**smtp.env(), "PARTNERTRACK_MAIL_POLL_SECONDS": "0.1"}
-    server = LiveServer(folder, extra_env=env, db_url=second_database_url(folder, "_spanish"))
+    server = mailing_server(tmp_path_factory, smtp, "spanish")
     yield server
     server.stop()
 

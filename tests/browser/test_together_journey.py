@@ -27,7 +27,6 @@ GOAL = "Sleep through the night"
 GOAL_REWORDED = "Sleep six hours on most nights"
 CONCERN = "Something felt off when we talked about my sister."
 DISCUSSED_NOTE = "We talked it through at the start of the next session."
-REPAIRED_NOTE = "Jo says it feels settled now; we agreed to check in."
 NOTES = {
     "therapist": ("Jo sleeps better and speaks up.", "Work stress is still unexplored."),
     "patient": ("I can say when something is off.", "My sister, for another time."),
@@ -102,7 +101,8 @@ def both_rate_and_chart(browsing, desk: Page, phone: Page, partnership_url: str)
 
 
 def concern_to_repair(browsing, desk: Page, phone: Page, partnership_url: str) -> None:
-    """The patient raises a concern; the therapist sees it at once and moves it to repaired."""
+    """The patient raises a concern; the therapist sees it at once, talks it through, proposes it repaired,
+    and it is repaired when the patient agrees (the patient has the last word on their own concern)."""
     phone.goto(partnership_url)
     flows.raise_concern(phone, CONCERN)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Concern raised by you, session 1")
@@ -115,21 +115,27 @@ def concern_to_repair(browsing, desk: Page, phone: Page, partnership_url: str) -
     expect(desk.get_by_role("heading", level=1)).to_have_text("Concern raised by Jo, session 1")
     expect(desk.locator("p").filter(has_text=CONCERN)).to_be_visible()
     flows.change_entry_status(desk, "Discussed", DISCUSSED_NOTE)
-    flows.change_entry_status(desk, "Repaired", REPAIRED_NOTE)
-    desk.goto("/")
-    expect(desk.locator("td.concerns-cell")).to_have_text(
-        "Open concerns: none"
-    )  # a repaired concern needs no attention
+    expect(desk.get_by_label(re.compile("^Repaired:"))).to_have_count(0)  # not the therapist's to decide alone
+    desk.get_by_role("button", name="Propose as repaired").click()
+    flows.flash(desk, "Proposed as repaired. It is marked repaired when your client agrees.")
 
     phone.reload()
+    expect(phone.get_by_role("heading", name="Is it repaired?")).to_be_visible()
+    browsing.shot(phone, "patient-asked-if-repaired")
+    phone.get_by_role("button", name="Yes, it is repaired").click()
+    flows.flash(phone, "Marked repaired.")
     expect(phone.locator(".badge").first).to_have_text("Repaired")
     notes = [" ".join(n.split()) for n in phone.locator("li.note").all_inner_texts()]
-    assert len(notes) == 2, notes
+    assert len(notes) == 3, notes
     assert notes[0].startswith("Your therapist,") and "marked it discussed (was open):" in notes[0]
-    assert notes[0].endswith(DISCUSSED_NOTE) and notes[1].endswith(REPAIRED_NOTE), notes
-    assert "marked it repaired (was discussed):" in notes[1]
+    assert notes[0].endswith(DISCUSSED_NOTE), notes
+    assert notes[1].startswith("Your therapist,") and "proposed marking it repaired" in notes[1], notes
+    assert notes[2].startswith("You,") and "marked it repaired (was discussed)" in notes[2], notes
     expect(phone.locator("p.repair")).to_contain_text("Marked repaired on")
     browsing.shot(phone, "patient-concern-repaired")
+
+    desk.goto("/")
+    expect(desk.locator("td.concerns-cell")).to_have_text("Open concerns: none")  # repaired: no attention
 
 
 def end_together(browsing, desk: Page, phone: Page, partnership_url: str) -> None:
