@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from partnertrack.access import therapist_required
+from partnertrack.core.clock import today
+from partnertrack.core.i18n import current_language
 from partnertrack.dashboard import glance
 from partnertrack.dashboard.rows import caseload_lines, rows_for
 from partnertrack.insights import service as insights
@@ -58,6 +60,27 @@ def _caseload_table(rows):
         query=query,
         filters=FILTER_NAMES,
         sorts=glance.SORTS,
+        row_key=_row_key,
+    )
+
+
+def _row_key(row) -> tuple:
+    """The key a rendered caseload row is kept under (core/fragments.py): the viewer, their
+    language and day, and everything the row shows (the stored summary, the partnership's
+    name, state and talk-soon request, the open concerns)."""
+    p = row.partnership
+    return (
+        "caseload-row",
+        current_user.id,
+        current_language(),
+        today(),
+        p.id,
+        p.patient_name,
+        p.status,
+        row.closed_by_patient,
+        row.talk_soon,
+        tuple((c.id, c.detail) for c in row.concerns),
+        row.summary,
     )
 
 
