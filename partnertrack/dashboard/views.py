@@ -60,28 +60,24 @@ def _caseload_table(rows):
         query=query,
         filters=FILTER_NAMES,
         sorts=glance.SORTS,
-        row_key=_row_key,
+        row_key=_row_keys(),
+        head_key=("caseload-head", current_user.id, current_language(), show, sort, query, tuple(counts.items())),
     )
 
 
-def _row_key(row) -> tuple:
-    """The key a rendered caseload row is kept under (core/fragments.py): the viewer, their
-    language and day, and everything the row shows (the stored summary, the partnership's
-    name, state and talk-soon request, the open concerns)."""
-    p = row.partnership
-    return (
-        "caseload-row",
-        current_user.id,
-        current_language(),
-        today(),
-        p.id,
-        p.patient_name,
-        p.status,
-        row.closed_by_patient,
-        row.talk_soon,
-        tuple((c.id, c.detail) for c in row.concerns),
-        row.summary,
-    )
+def _row_keys():
+    """The key maker for this request's caseload rows (core/fragments.py): the viewer, their
+    language and day (read once), and everything the row shows (the stored summary, the
+    partnership's name, state and talk-soon request, the open concerns)."""
+    viewer = ("caseload-row", current_user.id, current_language(), today())
+
+    def key(row) -> tuple:
+        """The key of one row."""
+        p = row.partnership
+        concerns = tuple((c.id, c.detail) for c in row.concerns)
+        return (*viewer, p.id, p.patient_name, p.status, row.closed_by_patient, row.talk_soon, concerns, row.summary)
+
+    return key
 
 
 FILTER_NAMES = {"all": _l("All current"), "attention": _l("Needs attention"), "ended": _l("Ended")}
