@@ -20,7 +20,8 @@ def test_first_and_latest_per_party_skip_hidden_ratings_and_empty_scores():
         # Rated by the therapist only yesterday: still hidden from the patient.
         SessionRecord(DAY + timedelta(days=14), {"therapist": RatingRecord(flat(2))}, session_id=3),
     ]
-    rows = {str(r.name): r for r in trend_table(session_views(records, "patient", DAY + timedelta(days=15), 7), "patient")}
+    seen = session_views(records, "patient", DAY + timedelta(days=15), 7)
+    rows = {str(r.name): r for r in trend_table(seen, "patient")}
     bond = rows["Mutuality"]
     assert bond.first == {"patient": 4, "therapist": 6} and bond.latest == {"patient": 8, "therapist": 7}
     assert bond.count == {"patient": 2, "therapist": 2}
