@@ -65,6 +65,14 @@ class SessionView:
         """The viewer's own rating can no longer change once the session is revealed."""
         return self.revealed and self.own is not None
 
+    def content(self) -> tuple:
+        """Everything this view holds as one hashable tuple (a key for its rendered table)."""
+        ratings = tuple(
+            (r.rater, tuple(r.scores.items()), r.comment, r.alliance_index, r.raised_concern) if r else None
+            for r in (self.own, self.partner)
+        )
+        return (self.number, self.date, self.rated_by, self.revealed, self.session_id, self.added_by, ratings)
+
     @property
     def visible(self) -> tuple[RatingView, ...]:
         """The ratings the viewer may see, patient first."""

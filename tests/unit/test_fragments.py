@@ -25,3 +25,10 @@ def test_a_session_with_other_scores_or_comment_has_another_key():
     assert content_key(session(5)) == content_key(session(5))
     assert content_key(session(5)) != content_key(session(6))
     assert content_key(session(5)) != content_key(session(5, "We rushed."))
+
+
+def test_a_session_views_content_names_its_scores_and_comment():
+    assert session(5).content() == session(5).content()
+    assert session(5).content() != session(6).content()
+    assert session(5).content() != session(5, "We rushed.").content()
+    hash(session(5).content())
