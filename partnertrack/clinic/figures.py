@@ -215,7 +215,7 @@ def figures_from(cases: Sequence[tuple[str, bool, int, CaseFacts]]) -> Figures:
         counts["due"] += facts.sessions_due
         counts["by_patient"] += facts.rated_by_patient
         counts["by_therapist"] += facts.rated_by_therapist
-        counts["concerns"] += concerns
+        counts["concerns"] += concerns if is_open else 0  # an ended partnership asks nothing more of anyone
         counts["attention"] += attention_of(status, concerns, facts)
         if is_open and facts.latest_client is not None:
             bands[band_of(facts.latest_client)] += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_decimal, get_locale, get_translations
 from flask_login import current_user
@@ -62,7 +63,7 @@ def register(app: Flask) -> None:
     """Bind Flask-Babel with the locale selector; catalogs live in partnertrack/translations/."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT)
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(current_language=current_language, LANGUAGES=LANGUAGES, decimal_point=decimal_point)
     app.jinja_env.filters["tr"] = tr
     app.jinja_env.filters["full_month_date"] = full_month_date
 
@@ -76,6 +77,11 @@ def decimals(value: float, places: int) -> str:
     """``value`` with exactly ``places`` decimals in the viewer's language: 6.5, 6,5 (no grouping, as in English)."""
     # Rounded as the English text is (binary float, half-even), so both show the same digits.
     return format_decimal(Decimal(f"{value:.{places}f}"), format="0." + "0" * places if places else "0")
+
+
+def decimal_point() -> str:
+    """The viewer's decimal sign ("." or ","), for a table of numbers written once per table rather than per cell."""
+    return get_decimal_symbol(get_locale())
 
 
 def tr(text: object) -> object:

@@ -95,7 +95,7 @@ def test_figures_count_caseload_forms_ruptures_and_endings():
     quiet = case(
         series([8, 8], [8, 8]), pid=2, sessions_due=2, rated_by_patient=1, rated_by_therapist=2, open_concerns=1
     )
-    planned = case([], pid=3, status="ended")
+    planned = case([], pid=3, status="ended", open_concerns=2)  # left open at the end: not counted
     unplanned = case([], pid=4, status="ended", closed_by_patient=True)
     f = figures_of([dip, quiet, planned, unplanned])
     assert f.caseload == 2

@@ -19,7 +19,8 @@ def test_demo_loads_a_partnership_with_16_rated_sessions(app, runner):
     client = app.test_client()
     client.post("/login", data={"email": creds[1][1], "password": creds[1][2]})
     page = text_of(client.get("/partnerships/1/"))
-    assert "Latest: session 16" in page and "Session 1 ·" in page
+    assert "Latest: session 16" in page and "Session 15 ·" in page  # earlier sessions: newest first, paged
+    assert "Session 1 ·" in text_of(client.get("/partnerships/1/?session=1"))
 
 
 def test_setup_with_demo_loads_only_into_an_empty_database(app, runner):
