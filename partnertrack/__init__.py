@@ -163,11 +163,13 @@ def register_hooks(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Jinja filters and globals shared by every template."""
     from partnertrack.core.filters import register
+    from partnertrack.core.fragments import init_app as register_fragments
     from partnertrack.notifications.local_time import register as register_local_time
     from partnertrack.partnerships.endings import ending_sentence
     from partnertrack.safety.service import waiting_for
 
     register(app)
+    register_fragments(app)
     register_local_time(app)
     app.jinja_env.globals["talk_soon_waiting"] = waiting_for  # the therapist's banner, base.html
     app.jinja_env.globals["ending_sentence"] = ending_sentence  # partnerships/_ended.html

@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from partnertrack.access import therapist_required
+from partnertrack.core.clock import today
+from partnertrack.core.i18n import current_language
 from partnertrack.dashboard import glance
 from partnertrack.dashboard.rows import caseload_lines, rows_for
 from partnertrack.insights import service as insights
@@ -58,7 +60,24 @@ def _caseload_table(rows):
         query=query,
         filters=FILTER_NAMES,
         sorts=glance.SORTS,
+        row_key=_row_keys(),
+        head_key=("caseload-head", current_user.id, current_language(), show, sort, query, tuple(counts.items())),
     )
+
+
+def _row_keys():
+    """The key maker for this request's caseload rows (core/fragments.py): the viewer, their
+    language and day (read once), and everything the row shows (the stored summary, the
+    partnership's name, state and talk-soon request, the open concerns)."""
+    viewer = ("caseload-row", current_user.id, current_language(), today())
+
+    def key(row) -> tuple:
+        """The key of one row."""
+        p = row.partnership
+        concerns = tuple((c.id, c.detail) for c in row.concerns)
+        return (*viewer, p.id, p.patient_name, p.status, row.closed_by_patient, row.talk_soon, concerns, row.summary)
+
+    return key
 
 
 FILTER_NAMES = {"all": _l("All current"), "attention": _l("Needs attention"), "ended": _l("Ended")}

@@ -121,6 +121,25 @@ def show():
         sentences=summary.sentences,
         waiting=waiting_for(timeline, role),
         split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,
+        page_key=_page_key(partnership, role),
+    )
+
+
+def _page_key(partnership, role: str) -> tuple:
+    """What every kept piece of this page starts its key with (core/fragments.py): the viewer,
+    their role, language and day, and the partnership's names and state the pieces show.
+    Each piece adds everything else it shows (its session, chart data or trend rows)."""
+    return (
+        "partnership",
+        current_user.id,
+        role,
+        current_language(),
+        today(),
+        partnership.id,
+        partnership.patient_name,
+        partnership.therapist.name,
+        partnership.status,
+        partnership.read_only,
     )
 
 

@@ -65,11 +65,22 @@ class SessionView:
         """The viewer's own rating can no longer change once the session is revealed."""
         return self.revealed and self.own is not None
 
+    def content(self) -> tuple:
+        """Everything this view holds as one hashable tuple (a key for its rendered table)."""
+        ratings = tuple(
+            (r.rater, tuple(r.scores.items()), r.comment, r.alliance_index, r.raised_concern) if r else None
+            for r in (self.own, self.partner)
+        )
+        return (self.number, self.date, self.rated_by, self.revealed, self.session_id, self.added_by, ratings)
+
     @property
     def visible(self) -> tuple[RatingView, ...]:
         """The ratings the viewer may see, patient first."""
-        views = [v for v in (self.own, self.partner) if v is not None]
-        return tuple(sorted(views, key=lambda v: ROLES.index(v.rater)))
+        # Read many times per page (each table, line and chart): no sort for at most two ratings.
+        own, partner = self.own, self.partner
+        if own is None or partner is None:
+            return (own,) if own is not None else (partner,) if partner is not None else ()
+        return (own, partner) if ROLES.index(own.rater) < ROLES.index(partner.rater) else (partner, own)
 
 
 def is_revealed(session_date: date, rated_by: frozenset[str] | set[str], today: date, after_days: int) -> bool:
