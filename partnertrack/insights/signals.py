@@ -177,8 +177,33 @@ def session_gaps(ratings: Iterable[RatingData]) -> list[Gap]:
 
 
 def notable_gaps(ratings: Iterable[RatingData], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[Gap, ...]:
-    """Gaps with |therapist - patient| >= ``gap``, only in sessions both rated."""
-    return tuple(g for g in session_gaps(ratings) if abs(g.gap) >= thresholds.gap)
+    """Factor gaps that persist or are large, in the sessions both rated (docs/clinical.md).
+
+    A gap is notable when it is ``gap_single`` or more, or when the factor differs by
+    ``gap`` or more in the same direction in this and the ``gap_sessions`` - 1 sessions
+    both rated before it. Two people who see the alliance alike, each with their own
+    everyday wobble, differ by 3 on some factor in one session now and then; a real
+    difference of view comes back.
+    """
+    per_session: dict[int, dict[str, Gap]] = {}
+    for g in session_gaps(ratings):
+        per_session.setdefault(g.session_number, {})[g.factor] = g
+    numbers = sorted(per_session)
+    found = []
+    for i, number in enumerate(numbers):
+        window = [per_session[n] for n in numbers[max(0, i + 1 - thresholds.gap_sessions) : i + 1]]
+        for g in per_session[number].values():
+            if abs(g.gap) >= thresholds.gap_single or _persists(g, window, thresholds):
+                found.append(g)
+    return tuple(found)
+
+
+def _persists(gap: Gap, window: Sequence[Mapping[str, Gap]], thresholds: Thresholds) -> bool:
+    """Every session of a full window has this factor ``gap`` or more apart, the same way round."""
+    if len(window) < thresholds.gap_sessions:
+        return False
+    same_way = [w.get(gap.factor) for w in window]
+    return all(g is not None and g.gap * gap.gap > 0 and abs(g.gap) >= thresholds.gap for g in same_way)
 
 
 def largest_gap(ratings: Iterable[RatingData]) -> Gap | None:

@@ -31,6 +31,8 @@ class Thresholds:
     rupture_repair_below: int = 3
     repair_within: float = 0.5
     gap: int = 3
+    gap_sessions: int = 2
+    gap_single: int = 5
     trend_min_points: int = 4
     trend_sessions: int = 6
     trend_slope: float = 0.25
@@ -49,6 +51,7 @@ class Thresholds:
             "trend_sessions": 3,
             "rupture_baseline_sessions": 1,
             "ready_sessions": 1,
+            "gap_sessions": 1,
         }
         for f in fields(self):
             if getattr(self, f.name) < least.get(f.name, 0):

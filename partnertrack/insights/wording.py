@@ -182,7 +182,7 @@ def _trend_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
 
 
 def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
-    """The alliance gap by its direction, else the widest factor gap of the latest session."""
+    """The alliance gap by its direction, else the widest notable factor gap of the latest session."""
     t, gap = signals.thresholds, signals.alliance_gap
     if gap is not None and gap.blind_spot(t):
         return [_blind_spot_sentence(gap.session_number, gap.gap, viewer_role)]
@@ -195,10 +195,10 @@ def _gap_sentences(signals: Signals, viewer_role: str | None) -> list[str]:
                 points=decimal(-gap.gap),
             )
         ]
-    widest = signals.largest_gap
-    if widest is None or abs(widest.gap) < t.gap:
+    notable = signals.latest_gaps  # persistent or large gaps only: one noisy session is not news
+    if not notable:
         return []
-    return [_widest_gap_sentence(widest, viewer_role)]
+    return [_widest_gap_sentence(max(notable, key=lambda g: abs(g.gap)), viewer_role)]
 
 
 def _blind_spot_sentence(number: int, points: float, viewer_role: str | None) -> str:

@@ -10,8 +10,9 @@ alliance alike (the same usual levels, each with their own noise) and are not ye
 end (readiness at a steady 3-6), under one of the noise models of tests/simulated_series.py.
 Nothing real happens in it, so every signal it raises is a false alarm. For every model it
 prints, per party and series, the possible ruptures and the times "declining" is newly shown
-after a session, and per partnership the sessions that show a notable gap (a factor 3 apart or
-a possible blind spot in the latest session both rated) and the times "ready to talk about
+after a session, and per partnership the sessions that show a notable gap (in the latest session
+both rated, a factor 3 apart the same way as in the session both rated before it, or 5 apart, or
+a possible blind spot) and the times "ready to talk about
 ending" is newly shown. Then the share of V-shaped dips seen, per dip size and model: an index
 ``size`` or more below the person's usual level at a random session 5-14 (after a usual level
 exists), half as low at the next, then back; seen when a rupture opens at the dip or an open one
@@ -29,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from partnertrack.insights.rupture_detection import find_ruptures
 from partnertrack.insights.series import index_of
-from partnertrack.insights.signals import alliance_gap, largest_gap, ready_to_discuss_ending, trend
+from partnertrack.insights.signals import alliance_gap, both_rated, notable_gaps, ready_to_discuss_ending, trend
 from partnertrack.insights.thresholds import DEFAULT_THRESHOLDS as T
 from tests.simulated_series import NOISE_MODELS, SESSIONS, Dip, series, wobble
 
@@ -51,8 +52,9 @@ def declining_onsets(ratings) -> int:
 
 def gap_shown(ratings) -> bool:
     """The latest session both rated shows a notable factor gap or a possible blind spot."""
-    widest, alliance = largest_gap(ratings), alliance_gap(ratings)
-    factor = widest is not None and abs(widest.gap) >= T.gap
+    pairs, alliance = both_rated(ratings), alliance_gap(ratings)
+    latest = pairs[-1][0].session_number if pairs else None
+    factor = any(g.session_number == latest for g in notable_gaps(ratings, T))
     return factor or (alliance is not None and alliance.blind_spot(T))
 
 

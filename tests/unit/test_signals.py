@@ -107,15 +107,19 @@ def test_factor_trends_skip_not_applicable_answers():
 
 
 def test_gaps_only_where_both_rated():
-    # session 1: therapist 9 vs patient 5 on responsiveness (+4), 4 vs 7 on feedback (-3),
-    # 9 vs 7 on mutuality (+2, not notable). Session 2: the patient's rating is not visible.
+    # session 1: therapist 10 vs patient 5 on responsiveness (+5: large, notable at once),
+    # 4 vs 7 on feedback (-3, a first time: not yet), 9 vs 7 on mutuality (+2, never).
+    # Session 2: feedback 4 vs 7 again (-3 twice the same way: notable). Session 3: the
+    # patient's rating is not visible, so it makes no gap.
     ratings = [
         rate(1, level=7, responsiveness=5),
-        rate(1, "therapist", level=7, responsiveness=9, feedback=4, mutuality=9),
-        rate(2, "therapist", level=1),
+        rate(1, "therapist", level=7, responsiveness=10, feedback=4, mutuality=9),
+        rate(2, level=7),
+        rate(2, "therapist", level=7, feedback=4),
+        rate(3, "therapist", level=1),
     ]
-    assert notable_gaps(ratings) == (Gap(1, "responsiveness", 9, 5, 4), Gap(1, "feedback", 4, 7, -3))
-    assert largest_gap(ratings) == Gap(1, "responsiveness", 9, 5, 4)
+    assert notable_gaps(ratings) == (Gap(1, "responsiveness", 10, 5, 5), Gap(2, "feedback", 4, 7, -3))
+    assert largest_gap(ratings) == Gap(2, "feedback", 4, 7, -3)
 
 
 def test_largest_gap_is_from_the_latest_session_both_rated():
@@ -195,9 +199,10 @@ def test_thresholds_refuse_bad_values(config):
 
 
 def test_overridden_thresholds_change_the_signals():
-    # a gap of 3 is notable by default, not with SIGNAL_GAP = 4; readiness 7 is not ready at 8
+    # a gap of 3 in two sessions running is notable by default, not with SIGNAL_GAP = 4; readiness 7 is not ready at 8
     ratings = [rate(n, role, termination_readiness=7) for n in (8, 9) for role in ("patient", "therapist")]
-    ratings[-1] = rate(9, "therapist", termination_readiness=7, feedback=10)
+    ratings[1] = rate(8, "therapist", termination_readiness=7, feedback=10)  # 3 apart twice: notable
+    ratings[3] = rate(9, "therapist", termination_readiness=7, feedback=10)
     strict = Thresholds.from_mapping({"SIGNAL_GAP": 4, "SIGNAL_READY_SCORE": 8})
     assert len(notable_gaps(ratings)) == 1 and notable_gaps(ratings, strict) == ()
     assert ready_to_discuss_ending(ratings) and not ready_to_discuss_ending(ratings, strict)
