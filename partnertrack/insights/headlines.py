@@ -31,7 +31,7 @@ def signal_reasons(s: Signals, last_number: int) -> list[str]:
     owed = _owed_text(s)
     if owed:
         found.append(owed)
-    for gap in s.latest_gaps[:1]:
+    for gap in _widest(s.latest_gaps):
         if gap.session_number > recent:
             found.append(
                 Phrase(
@@ -60,7 +60,7 @@ def newest_signal(signals: Signals, last_number: int) -> str:
             )
         if rupture.repaired_at is not None and rupture.repaired_at > recent:
             events.append((rupture.repaired_at, Phrase("repaired at session %(number)s", number=rupture.repaired_at)))
-    for gap in signals.latest_gaps[:1]:
+    for gap in _widest(signals.latest_gaps):
         if gap.session_number > recent:
             events.append(
                 (
@@ -69,6 +69,11 @@ def newest_signal(signals: Signals, last_number: int) -> str:
                 )
             )
     return max(events)[1] if events else ""
+
+
+def _widest(gaps) -> list:
+    """The widest of the latest session's notable gaps (the first in factor order among equals), or none."""
+    return [max(gaps, key=lambda g: abs(g.gap))] if gaps else []
 
 
 def _party(party: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from partnertrack.insights import headlines
 from partnertrack.insights.signals import Gap, Thresholds, analyse, notable_gaps
 from partnertrack.insights.wording import describe
 from tests.factories import rate
@@ -90,3 +91,13 @@ def test_one_session_suffices_when_so_configured():
     # SIGNAL_GAP_SESSIONS = 1 brings back the single-session rule
     one = Thresholds.from_mapping({"SIGNAL_GAP_SESSIONS": 1})
     assert notable_gaps(pairs([{"feedback": 10}]), one) == (Gap(1, "feedback", 10, 7, 3),)
+
+
+def test_the_caseload_names_the_widest_gap_of_the_session_not_the_first_factor():
+    # session 2: mutuality 3 apart (both sessions) and feedback 5 apart; the row names the 5
+    ratings = pairs([{"mutuality": 10}, {"mutuality": 10, "feedback": 2}])
+    signals = analyse(ratings, [], TODAY)
+    assert {(g.factor, g.gap) for g in signals.latest_gaps} == {("mutuality", 3), ("feedback", -5)}
+    reasons = [str(r) for r in headlines.signal_reasons(signals, 2)]
+    assert "gap of 5 on feedback at session 2" in reasons
+    assert str(headlines.newest_signal(signals, 2)) == "gap of 5 at session 2"
