@@ -1,0 +1,45 @@
+"""A bounded, thread-safe in-process LRU of computed values (no Flask, no database).
+
+The partnership page derives the same chart data, signals and trend table from the same
+timeline on every visit. A caller keeps them here under a key that names the viewer and
+what the value was computed from (docs/architecture.md, "Speed"): never under content
+another viewer could share.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class Memo:
+    """At most ``size`` values by key, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        """An empty memo holding at most ``size`` values."""
+        self._size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value kept under ``key``, else ``compute()`` kept and returned (computed outside the lock)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        """Forget every value."""
+        with self._lock:
+            self._items.clear()
