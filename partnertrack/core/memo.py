@@ -16,6 +16,29 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+class Key:
+    """A key over a large tuple that hashes it once: a page looks it up in several memos."""
+
+    __slots__ = ("parts", "_hash")
+
+    def __init__(self, parts: tuple) -> None:
+        """Wrap ``parts`` (hashable) and hash it now."""
+        self.parts = parts
+        self._hash = hash(parts)
+
+    def __hash__(self) -> int:
+        """The hash of the parts, computed once."""
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        """Equal keys hold equal parts (the same object answers at once)."""
+        return self is other or (isinstance(other, Key) and self._hash == other._hash and self.parts == other.parts)
+
+    def __getitem__(self, index: int):
+        """One of the parts."""
+        return self.parts[index]
+
+
 class Memo:
     """At most ``size`` values by key, the least recently used dropped first."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from flask import current_app
 
@@ -42,7 +42,7 @@ _MEMO: OrderedDict[str | tuple, Signals] = OrderedDict()
 _MEMO_SIZE = 4096
 
 
-def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str], source: tuple | None = None) -> Signals:
+def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str], source: Hashable | None = None) -> Signals:
     """Every signal of one partnership, from what the viewer may see; ``scope`` is (partnership id, role).
 
     Memoised per process by a hash of exactly what the analysis reads (the
@@ -117,7 +117,7 @@ def chart(
     role: str,
     timeline: Sequence[SessionView],
     ratings: list[RatingData] | None = None,
-    source: tuple | None = None,
+    source: Hashable | None = None,
 ) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
     seen = rating_data(timeline) if ratings is None else ratings
@@ -140,7 +140,7 @@ def partnership_charts(
     role: str,
     timeline: Sequence[SessionView],
     names: Sequence[str] = PARTNERSHIP_CHARTS,
-    source: tuple | None = None,
+    source: Hashable | None = None,
 ) -> list[chart_model.ChartData]:
     """The charts ``names`` of the partnership page (all by default), from one pass over the visible ratings.
 

@@ -47,6 +47,7 @@ from partnertrack.partnerships.service import (
 from partnertrack.ratings.factors import FACTORS
 from partnertrack.ratings.records import timeline_and_source
 from partnertrack.ratings.waiting import waiting_for
+from partnertrack.sessions.pairs import split_pairs
 from partnertrack.sessions.service import open_split_pairs
 from partnertrack.summaries.service import summary_of
 
@@ -114,6 +115,7 @@ def show():
         factors=FACTORS,
         invite_url=invite_url,
         trend=_TRENDS.get_or(source, lambda: trend_table(timeline, role)),
+        trend_key=source,
         form=EmptyForm(),
         charts=charts,
         chart_tabs=CHART_TABS,
@@ -121,13 +123,22 @@ def show():
         has_ratings=any(v.visible for v in timeline),
         sentences=summary.sentences,
         waiting=waiting_for(timeline, role),
-        split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,
+        split_count=_split_count(partnership, role, timeline, source),
         page_key=_page_key(partnership, role),
     )
 
 
-# The trend table by the timeline's source (records.timeline_and_source): the same rows, the same table.
+# The trend table, and whether any sessions look like a split pair, by the timeline's source
+# (records.timeline_and_source): the same rows read the same day make the same answers.
 _TRENDS = Memo(1024)
+_MAYBE_SPLIT = Memo(1024)
+
+
+def _split_count(partnership, role: str, timeline, source) -> int:
+    """How many split pairs the therapist still has to decide (the dismissed ones are read only when any)."""
+    if role != Role.THERAPIST or not _MAYBE_SPLIT.get_or(source, lambda: bool(split_pairs(timeline))):
+        return 0
+    return len(open_split_pairs(partnership, timeline))
 
 
 def _page_key(partnership, role: str) -> tuple:

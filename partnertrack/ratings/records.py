@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from partnertrack.core.clock import today
-from partnertrack.core.memo import Memo
+from partnertrack.core.memo import Key, Memo
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, Rating, TherapySession
 from partnertrack.ratings.factors import FACTOR_KEYS
@@ -87,7 +87,7 @@ def timeline_for(partnership: Partnership, role: str) -> list[SessionView]:
 _TIMELINES = Memo(1024)
 
 
-def timeline_and_source(partnership: Partnership, role: str, viewer_id: int) -> tuple[list[SessionView], tuple]:
+def timeline_and_source(partnership: Partnership, role: str, viewer_id: int) -> tuple[list[SessionView], Key]:
     """The timeline of ``timeline_for`` and what it was computed from, as a key for what is derived from it.
 
     The source is the viewer, the partnership, the role, today, the reveal delay and every
@@ -96,8 +96,8 @@ def timeline_and_source(partnership: Partnership, role: str, viewer_id: int) -> 
     never answer for other data, even a restored backup's. The timeline is kept under it:
     the same rows on the same day are the same timeline. Callers must not change it.
     """
-    rows = tuple(tuple(row) for row in db.session.execute(_records_query([partnership.id])))
-    source = (viewer_id, partnership.id, role, today(), current_app.config["REVEAL_AFTER_DAYS"], rows)
+    rows = tuple(map(tuple, db.session.execute(_records_query([partnership.id]))))  # plain tuples compare in C
+    source = Key((viewer_id, partnership.id, role, today(), current_app.config["REVEAL_AFTER_DAYS"], rows))
 
     def compute() -> list[SessionView]:
         """The reveal rule over the rows read."""
