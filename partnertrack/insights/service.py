@@ -132,7 +132,7 @@ def chart(
     return builders[name]()
 
 
-_CHARTS = Memo(2048)
+_CHARTS = Memo(1024)
 
 
 def partnership_charts(

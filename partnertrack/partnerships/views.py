@@ -130,8 +130,8 @@ def show():
 
 # The trend table, and whether any sessions look like a split pair, by the timeline's source
 # (records.timeline_and_source): the same rows read the same day make the same answers.
-_TRENDS = Memo(1024)
-_MAYBE_SPLIT = Memo(1024)
+_TRENDS = Memo(256)
+_MAYBE_SPLIT = Memo(256)
 
 
 def _split_count(partnership, role: str, timeline, source) -> int:

@@ -84,7 +84,7 @@ def timeline_for(partnership: Partnership, role: str) -> list[SessionView]:
     return timeline_of(load_records([partnership.id])[partnership.id], role)
 
 
-_TIMELINES = Memo(1024)
+_TIMELINES = Memo(256)  # each key holds a partnership's rows (about 50 kB at fifty sessions)
 
 
 def timeline_and_source(partnership: Partnership, role: str, viewer_id: int) -> tuple[list[SessionView], Key]:
