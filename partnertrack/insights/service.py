@@ -38,11 +38,11 @@ def thresholds() -> Thresholds:
     return Thresholds.from_mapping(current_app.config)
 
 
-_MEMO: OrderedDict[str | tuple, Signals] = OrderedDict()
+_MEMO: OrderedDict[str, Signals] = OrderedDict()
 _MEMO_SIZE = 4096
 
 
-def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str], source: Hashable | None = None) -> Signals:
+def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str]) -> Signals:
     """Every signal of one partnership, from what the viewer may see; ``scope`` is (partnership id, role).
 
     Memoised per process by a hash of exactly what the analysis reads (the
@@ -50,15 +50,11 @@ def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str], sourc
     unchanged partnerships on every load spent most of its time here, and a
     content key can never serve a stale result. The key starts with the scope:
     a memo shared by content would let a copied partnership time a hidden rating
-    (docs/architecture.md, "Caches"). ``source``, when the caller has it
-    (``records.timeline_and_source``: the viewer, the day and the rows the timeline
-    was computed from), stands for the timeline's text at a fraction of its cost.
+    (docs/architecture.md, "Caches"). The partnership page asks only when its alliance
+    chart's data is not kept already (``partnership_charts``).
     """
     limits, day = thresholds(), today()
-    if source is not None:
-        key = (scope, day, limits, source)
-    else:
-        key = hashlib.blake2b(repr((scope, day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
+    key = hashlib.blake2b(repr((scope, day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
     found = _MEMO.get(key)
     if found is not None:
         _MEMO.move_to_end(key)
@@ -117,13 +113,12 @@ def chart(
     role: str,
     timeline: Sequence[SessionView],
     ratings: list[RatingData] | None = None,
-    source: Hashable | None = None,
 ) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
     seen = rating_data(timeline) if ratings is None else ratings
     scope = (partnership.id, role)
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
-        "alliance": lambda: alliance(seen, signals_of(timeline, scope=scope, source=source).ruptures, viewer_role=role),
+        "alliance": lambda: alliance(seen, signals_of(timeline, scope=scope).ruptures, viewer_role=role),
         "factors": lambda: chart_data.factor_trends(seen, viewer_role=role),
         "gaps": lambda: chart_data.gap_map(seen, thresholds(), viewer_role=role),
         "readiness": lambda: chart_data.readiness(seen, thresholds(), viewer_role=role),
@@ -156,8 +151,8 @@ def partnership_charts(
     def one(name: str) -> chart_model.ChartData:
         """One chart, kept by its source when it has one."""
         if source is None or name == "goals":
-            return chart(name, partnership, role, timeline, seen, source)
-        build = lambda: chart(name, partnership, role, timeline, None, source)  # noqa: E731
+            return chart(name, partnership, role, timeline, seen)
+        build = lambda: chart(name, partnership, role, timeline)  # noqa: E731
         return _CHARTS.get_or((name, partnership.id, role, thresholds(), source), build)
 
     return [one(name) for name in names]
