@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from flask import current_app
 
 from partnertrack.core.clock import today
+from partnertrack.core.memo import Memo
 from partnertrack.goals.service import goals_and_progress
 from partnertrack.insights import chart_data, chart_model
 from partnertrack.insights.alliance_data import alliance
@@ -49,7 +50,8 @@ def signals_of(timeline: Sequence[SessionView], *, scope: tuple[int, str]) -> Si
     unchanged partnerships on every load spent most of its time here, and a
     content key can never serve a stale result. The key starts with the scope:
     a memo shared by content would let a copied partnership time a hidden rating
-    (docs/architecture.md, "Caches").
+    (docs/architecture.md, "Caches"). The partnership page asks only when its alliance
+    chart's data is not kept already (``partnership_charts``).
     """
     limits, day = thresholds(), today()
     key = hashlib.blake2b(repr((scope, day, limits, tuple(timeline))).encode(), digest_size=16).hexdigest()
@@ -114,10 +116,9 @@ def chart(
 ) -> chart_model.ChartData:
     """The data of one partnership chart; KeyError for an unknown name (``ratings``: rating_data, if at hand)."""
     seen = rating_data(timeline) if ratings is None else ratings
+    scope = (partnership.id, role)
     builders: dict[str, Callable[[], chart_model.ChartData]] = {
-        "alliance": lambda: alliance(
-            seen, signals_of(timeline, scope=(partnership.id, role)).ruptures, viewer_role=role
-        ),
+        "alliance": lambda: alliance(seen, signals_of(timeline, scope=scope).ruptures, viewer_role=role),
         "factors": lambda: chart_data.factor_trends(seen, viewer_role=role),
         "gaps": lambda: chart_data.gap_map(seen, thresholds(), viewer_role=role),
         "readiness": lambda: chart_data.readiness(seen, thresholds(), viewer_role=role),
@@ -126,9 +127,32 @@ def chart(
     return builders[name]()
 
 
+_CHARTS = Memo(1024)
+
+
 def partnership_charts(
-    partnership: Partnership, role: str, timeline: Sequence[SessionView], names: Sequence[str] = PARTNERSHIP_CHARTS
+    partnership: Partnership,
+    role: str,
+    timeline: Sequence[SessionView],
+    names: Sequence[str] = PARTNERSHIP_CHARTS,
+    source: Hashable | None = None,
 ) -> list[chart_model.ChartData]:
-    """The charts ``names`` of the partnership page (all by default), from one pass over the visible ratings."""
-    seen = rating_data(timeline)
-    return [chart(name, partnership, role, timeline, seen) for name in names]
+    """The charts ``names`` of the partnership page (all by default), from one pass over the visible ratings.
+
+    With ``source`` (``records.timeline_and_source``: the viewer, the day and the rows read)
+    a chart drawn only from the timeline is kept under it and the thresholds: the same rows
+    make the same data. The goals chart reads the goals, which the rows do not hold, so it is
+    always built.
+    """
+    seen: list[RatingData] = []
+    if any(name == "goals" or source is None for name in names):
+        seen = rating_data(timeline)
+
+    def one(name: str) -> chart_model.ChartData:
+        """One chart, kept by its source when it has one."""
+        if source is None or name == "goals":
+            return chart(name, partnership, role, timeline, seen)
+        build = lambda: chart(name, partnership, role, timeline)  # noqa: E731
+        return _CHARTS.get_or((name, partnership.id, role, thresholds(), source), build)
+
+    return [one(name) for name in names]

@@ -28,6 +28,7 @@ from partnertrack.core.audit import record, record_view_once
 from partnertrack.core.clock import today
 from partnertrack.core.forms import EmptyForm
 from partnertrack.core.i18n import current_language
+from partnertrack.core.memo import Memo
 from partnertrack.core.roles import Role
 from partnertrack.extensions import limiter
 from partnertrack.insights import service as insights
@@ -44,8 +45,9 @@ from partnertrack.partnerships.service import (
     open_partnership,
 )
 from partnertrack.ratings.factors import FACTORS
-from partnertrack.ratings.records import timeline_for
+from partnertrack.ratings.records import timeline_and_source
 from partnertrack.ratings.waiting import waiting_for
+from partnertrack.sessions.pairs import split_pairs
 from partnertrack.sessions.service import open_split_pairs
 from partnertrack.summaries.service import summary_of
 
@@ -94,7 +96,7 @@ def show():
     """What matters now first, then one chart, the earlier sessions one line each, and a trend table."""
     partnership, role = g.partnership, g.role
     record_view_once(partnership.id)
-    timeline = timeline_for(partnership, role)
+    timeline, source = timeline_and_source(partnership, role, current_user.id)
     # The link is derived again on the server: no cookie ever holds it (core/tokens.derived_token).
     token = current_invite_token(partnership) if role == Role.THERAPIST and partnership.patient_id is None else None
     invite_url = url_for("partnerships.join_page", token=token, _external=True) if token else None
@@ -102,7 +104,7 @@ def show():
     chosen = request.args.get("chart")
     chosen = chosen if chosen in CHART_TABS else next(iter(CHART_TABS))
     names = insights.PARTNERSHIP_CHARTS if chosen == "all" else (chosen,)
-    charts = insights.partnership_charts(partnership, role, timeline, names)
+    charts = insights.partnership_charts(partnership, role, timeline, names, source)
     earlier = earlier_page(timeline, request.args.get("page"), request.args.get("session"))
     return render_template(
         "partnerships/show.html",
@@ -112,7 +114,8 @@ def show():
         earlier=earlier,
         factors=FACTORS,
         invite_url=invite_url,
-        trend=trend_table(timeline, role),
+        trend=_TRENDS.get_or(source, lambda: trend_table(timeline, role)),
+        trend_key=source,
         form=EmptyForm(),
         charts=charts,
         chart_tabs=CHART_TABS,
@@ -120,9 +123,22 @@ def show():
         has_ratings=any(v.visible for v in timeline),
         sentences=summary.sentences,
         waiting=waiting_for(timeline, role),
-        split_count=len(open_split_pairs(partnership, timeline)) if role == Role.THERAPIST else 0,
+        split_count=_split_count(partnership, role, timeline, source),
         page_key=_page_key(partnership, role),
     )
+
+
+# The trend table, and whether any sessions look like a split pair, by the timeline's source
+# (records.timeline_and_source): the same rows read the same day make the same answers.
+_TRENDS = Memo(256)
+_MAYBE_SPLIT = Memo(256)
+
+
+def _split_count(partnership, role: str, timeline, source) -> int:
+    """How many split pairs the therapist still has to decide (the dismissed ones are read only when any)."""
+    if role != Role.THERAPIST or not _MAYBE_SPLIT.get_or(source, lambda: bool(split_pairs(timeline))):
+        return 0
+    return len(open_split_pairs(partnership, timeline))
 
 
 def _page_key(partnership, role: str) -> tuple:

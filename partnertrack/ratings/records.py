@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from partnertrack.core.clock import today
+from partnertrack.core.memo import Key, Memo
 from partnertrack.extensions import db
 from partnertrack.models import Partnership, Rating, TherapySession
 from partnertrack.ratings.factors import FACTOR_KEYS
@@ -31,8 +32,13 @@ def load_records(partnership_ids: Iterable[int]) -> dict[int, list[SessionRecord
     ids = list(partnership_ids)
     if not ids:
         return {}
+    return _records_of(ids, db.session.execute(_records_query(ids)))
+
+
+def _records_of(ids: list[int], rows: Iterable) -> dict[int, list[SessionRecord]]:
+    """The rows of ``_records_query`` as plain sessions and ratings, by partnership id."""
     found: dict[int, dict[int, SessionRecord]] = {pid: {} for pid in ids}
-    for pid, sid, day, added_by, rater, comment, raised, *scores in db.session.execute(_records_query(ids)):
+    for pid, sid, day, added_by, rater, comment, raised, *scores in rows:
         record = found[pid].setdefault(sid, SessionRecord(day, {}, sid, added_by))
         if rater is not None:
             scored = dict(zip(FACTOR_KEYS, scores, strict=True))
@@ -76,3 +82,25 @@ def timeline_of(records: list[SessionRecord], role: str) -> list[SessionView]:
 def timeline_for(partnership: Partnership, role: str) -> list[SessionView]:
     """Every session of one partnership as ``role`` may see it."""
     return timeline_of(load_records([partnership.id])[partnership.id], role)
+
+
+_TIMELINES = Memo(256)  # each key holds a partnership's rows (about 50 kB at fifty sessions)
+
+
+def timeline_and_source(partnership: Partnership, role: str, viewer_id: int) -> tuple[list[SessionView], Key]:
+    """The timeline of ``timeline_for`` and what it was computed from, as a key for what is derived from it.
+
+    The source is the viewer, the partnership, the role, today, the reveal delay and every
+    row read (plain values: tuples hash and compare in C, where a timeline's ``repr`` took a
+    fifth of the partnership page). Being the data itself, not a version number, it can
+    never answer for other data, even a restored backup's. The timeline is kept under it:
+    the same rows on the same day are the same timeline. Callers must not change it.
+    """
+    rows = tuple(map(tuple, db.session.execute(_records_query([partnership.id]))))  # plain tuples compare in C
+    source = Key((viewer_id, partnership.id, role, today(), current_app.config["REVEAL_AFTER_DAYS"], rows))
+
+    def compute() -> list[SessionView]:
+        """The reveal rule over the rows read."""
+        return session_views(_records_of([partnership.id], rows)[partnership.id], role, source[3], source[4])
+
+    return _TIMELINES.get_or(source, compute), source

@@ -118,6 +118,22 @@ def test_the_signal_memo_is_kept_per_partnership_and_viewer(attack):
         assert len(service._MEMO) == before + 1, "the copy's signals were answered from the real patient's memo"
 
 
+def test_the_partnership_pages_memos_are_kept_per_partnership_and_viewer(attack):
+    """The page keeps its timeline, chart data and trend table under the rows read: named by viewer and partnership."""
+    from partnertrack.ratings.records import timeline_and_source
+
+    app, _server, a, b = attack
+    with app.test_request_context():
+        real, copy = db.session.get(Partnership, a), db.session.get(Partnership, b)
+        real_view, real_source = timeline_and_source(real, Role.PATIENT, real.patient_id)
+        copy_view, copy_source = timeline_and_source(copy, Role.PATIENT, real.patient_id)
+        assert [replace(v, session_id=None) for v in real_view] == [replace(v, session_id=None) for v in copy_view]
+        assert copy_source != real_source, "the copy would be answered from the real patient's memo"
+        _, therapists = timeline_and_source(real, Role.PATIENT, real.therapist_id)
+        assert therapists != real_source, "another viewer would be answered from the patient's memo"
+        assert timeline_and_source(real, Role.PATIENT, real.patient_id)[1] == real_source
+
+
 def test_the_therapists_worded_chart_never_reaches_the_patient(new_app):
     """The alliance chart is worded for its reader: neither the cache nor an ETag may cross roles.
 
