@@ -8,10 +8,9 @@ and a screen reader picks its voice from it).
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser.conftest import SIZES
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 
 pytestmark = pytest.mark.browser
 
@@ -54,5 +53,5 @@ def _check(page, path: str, language: str) -> None:
     """Open ``path`` asking for ``language``: lang attribute right, no axe violation."""
     page.goto(path)
     assert page.get_attribute("html", "lang") == language, path
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()

@@ -14,13 +14,12 @@ import shutil
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser import flows
 from tests.browser.conftest import artifacts_dir, mailing_server
 from tests.browser.flows import Rating, scores
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.browser.test_html_validity import vnu_errors
 from tests.helpers import link_in
 from tests.mailserver import MailServer
@@ -53,7 +52,7 @@ def mail_to(smtp: MailServer, address: str, subject: str):
 
 def checked(page: Page, name: str, saved: list) -> None:
     """axe-core finds nothing on ``page``; its HTML is kept for the Nu Html Checker."""
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     saved.append((name, page.content()))
 

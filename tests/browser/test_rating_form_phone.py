@@ -21,13 +21,12 @@ import re
 import time
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from partnertrack.ratings.factors import FACTORS, NOT_APPLICABLE_LABEL, RUPTURE_CHOICES, RUPTURE_QUESTION
 from tests.browser import flows
 from tests.browser.conftest import SIZES, artifacts_dir
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.factories import seed_pair
 
 pytestmark = pytest.mark.browser
@@ -61,7 +60,7 @@ def test_the_form_fits_two_phone_screens_and_keeps_its_names(browsing, live_serv
     group = phone.get_by_role("group", name=RUPTURE_QUESTION)
     expect(group.get_by_role("radio")).to_have_count(3)
     expect(phone.get_by_label(re.compile("concern"))).to_have_count(1)
-    no_violations = Axe().run(phone, options=AXE_OPTIONS)
+    no_violations = axe_results(phone)
     assert no_violations.violations_count == 0, no_violations.generate_report()
     browsing.shot(phone, "form-without-goals")
 

@@ -12,14 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from babel.support import Translations
 from playwright.sync_api import Page, expect
 
 from partnertrack.ratings.factors import FACTORS, NOT_APPLICABLE_LABEL, RUPTURE_QUESTION
 from tests.browser import flows
 from tests.browser.conftest import SIZES
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.factories import seed_pair
 
 pytestmark = pytest.mark.browser
@@ -31,7 +30,7 @@ SCORES = {"mutuality": 8, "collaboration": 7, "responsiveness": 6, "feedback": 7
 def axe_passes(page: Page) -> None:
     """The page says it is Spanish and axe-core finds no WCAG A/AA violation."""
     assert page.get_attribute("html", "lang") == "es"
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
 
 

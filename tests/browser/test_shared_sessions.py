@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser import flows
 from tests.browser.conftest import artifacts_dir
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.browser.test_html_validity import vnu_errors
 from tests.factories import flat, seed_pair, store_ratings
 
@@ -42,7 +41,7 @@ def open_partnership_page(page: Page, partnership_id: int) -> None:
 
 def no_axe_violations(page: Page) -> None:
     """axe-core's WCAG A and AA rules find nothing on the page as it is now."""
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
 
 

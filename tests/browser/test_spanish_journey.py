@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from babel.support import Translations
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
@@ -26,7 +25,7 @@ from partnertrack.core.roles import Role
 from partnertrack.ratings.factors import FACTORS
 from tests.browser import flows
 from tests.browser.conftest import SIZES, LiveServer, mailing_server
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.factories import add_user, flat, store_ratings, weekly_dates
 from tests.helpers import html_body, link_in, text_body
 from tests.mailserver import MailServer
@@ -83,9 +82,8 @@ def english_words(text: str) -> list[str]:
 
 def checked(page: Page, where: str) -> None:
     """``lang="es"``, no WCAG A/AA violation, no English message of the catalog, no English word."""
-    page.wait_for_load_state("load")  # the style sheet applied: a bare page's buttons are too small targets
     assert page.get_attribute("html", "lang") == "es", where
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     targets = [(v["id"], n["target"], n["html"][:120]) for v in results.response["violations"] for n in v["nodes"]]
     assert results.violations_count == 0, (where, results.generate_report(), targets)
     assert not untranslated(page.content(), "es"), (where, untranslated(page.content(), "es"))

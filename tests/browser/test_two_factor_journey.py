@@ -11,12 +11,11 @@ import time
 
 import pyotp
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser import flows
 from tests.browser.conftest import artifacts_dir
-from tests.browser.test_accessibility import AXE_OPTIONS
+from tests.browser.test_accessibility import axe_results
 from tests.browser.test_html_validity import vnu_errors
 
 pytestmark = pytest.mark.browser
@@ -27,7 +26,7 @@ PASSWORD = "a long enough passphrase"
 def check_page(page: Page, name: str, pages: list) -> None:
     """axe-core on the page once it has loaded (its stylesheet too), and its HTML kept for one Nu Html Checker run."""
     page.wait_for_load_state("load")
-    results = Axe().run(page, options=AXE_OPTIONS)
+    results = axe_results(page)
     assert results.violations_count == 0, results.generate_report()
     folder = artifacts_dir() / "html-two-factor"
     folder.mkdir(exist_ok=True)
