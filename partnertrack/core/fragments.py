@@ -11,47 +11,26 @@ makes a new key, and the old entry ages out of the LRU (docs/architecture.md, "S
 from __future__ import annotations
 
 import dataclasses
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping
 
 from flask import Flask
 from markupsafe import Markup
 
+from partnertrack.core.memo import Memo
+
 SIZE = 8192
 
 
-class Fragments:
-    """A bounded LRU of rendered HTML by key; thread-safe (gunicorn may run threads)."""
+class Fragments(Memo):
+    """A bounded LRU of rendered HTML by key (core/memo.py); what is kept is Markup, already escaped."""
 
     def __init__(self, size: int = SIZE) -> None:
         """An empty cache holding at most ``size`` pieces."""
-        self._size = size
-        self._items: OrderedDict[tuple, Markup] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Markup | None:
-        """The piece kept under ``key``, or None."""
-        with self._lock:
-            found = self._items.get(key)
-            if found is not None:
-                self._items.move_to_end(key)
-            return found
+        super().__init__(size)
 
     def put(self, key: tuple, html: str) -> Markup:
         """Keep ``html`` (already escaped by the template) under ``key`` and return it."""
-        html = Markup(html)
-        with self._lock:
-            self._items[key] = html
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return html
-
-    def clear(self) -> None:
-        """Forget every piece."""
-        with self._lock:
-            self._items.clear()
+        return super().put(key, Markup(html))
 
 
 def content_key(value):

@@ -48,19 +48,30 @@ class Memo:
         self._items: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """The value kept under ``key``, else ``compute()`` kept and returned (computed outside the lock)."""
+    def get(self, key: Hashable):
+        """The value kept under ``key`` (now the most recently used), or None."""
         with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]  # type: ignore[return-value]
-        value = compute()
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: T) -> T:
+        """Keep ``value`` under ``key``, dropping the least recently used past ``size``; return it."""
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return value
+
+    def get_or(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value kept under ``key``, else ``compute()`` kept and returned (computed outside the lock)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]  # type: ignore[return-value]
+        return self.put(key, compute())
 
     def clear(self) -> None:
         """Forget every value."""
